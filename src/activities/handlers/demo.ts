@@ -1,0 +1,86 @@
+/**
+ * Built-in demo handlers: exercise progress, abort, resume, failure and partial success
+ * without any external system. `taskyard dev` and the tests register them.
+ */
+import { setTimeout as sleep } from "node:timers/promises";
+import { HandlerError, type HandlerContext, type TaskHandler } from "./types.js";
+import type { JsonObject } from "../../tasks/types.js";
+
+function intParam(params: JsonObject, name: string, fallback: number, min: number, max: number): number {
+  const v = params[name];
+  if (v === undefined || v === null) return fallback;
+  if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) {
+    throw new HandlerError("INVALID_PARAMS", `params.${name} must be an integer in [${min}, ${max}]`, { retryable: false });
+  }
+  return v;
+}
+
+/** `demo.sleep`: `steps` steps of `step_ms` each, a heartbeat per step; abortable; resumes. */
+export const demoSleep: TaskHandler = {
+  type: "demo.sleep",
+  description: "sleeps `steps` × `step_ms` ms (defaults 10 × 500), reporting progress each step; abortable; resumes after a worker crash",
+  async run(params, ctx: HandlerContext) {
+    const steps = intParam(params, "steps", 10, 1, 1_000_000);
+    const stepMs = intParam(params, "step_ms", 500, 0, 3_600_000);
+    const resumedFrom = ctx.resumeFrom?.current ?? 0;
+    let step = resumedFrom;
+    await ctx.progress(step, steps, resumedFrom > 0 ? `resumed at step ${step}` : "starting");
+    try {
+      while (step < steps) {
+        await sleep(stepMs, undefined, { signal: ctx.signal });
+        step++;
+        await ctx.progress(step, steps, `step ${step} of ${steps}`);
+      }
+    } catch (err) {
+      if (ctx.signal.aborted) {
+        // Cleanup runs even though the task is aborting; the message proves the handler saw it.
+        ctx.log.info({ step }, "demo.sleep aborted; cleaning up");
+        await ctx.progress(step, steps, `aborted at step ${step}; cleaned up`).catch(() => undefined);
+      }
+      throw err;
+    }
+    return { result: { steps, step_ms: stepMs, resumed_from: resumedFrom, execution_attempt: ctx.executionAttempt } };
+  },
+};
+
+/**
+ * `demo.fail`: fails with `code` (default `DEMO_FAILURE`) and `message`; `retryable` (default
+ * true) decides whether Temporal retries it. With `succeed_on_attempt: n` it succeeds on the
+ * n-th automatic try, to show retries working. Codes such as ASSET_NOT_FOUND, PROBE_FAILED or
+ * ASSET_TOO_SHORT mirror real media-pipeline failures.
+ */
+export const demoFail: TaskHandler = {
+  type: "demo.fail",
+  description: "fails with params `code`, `message`, `retryable`; `succeed_on_attempt` succeeds on that try",
+  async run(params, ctx) {
+    const succeedOn = intParam(params, "succeed_on_attempt", 0, 0, 100);
+    if (succeedOn > 0 && ctx.executionAttempt >= succeedOn) {
+      return { result: { succeeded_on_attempt: ctx.executionAttempt } };
+    }
+    const code = typeof params.code === "string" && params.code ? params.code : "DEMO_FAILURE";
+    const message = typeof params.message === "string" && params.message ? params.message : `demo failure ${code}`;
+    const retryable = params.retryable !== false;
+    throw new HandlerError(code, message, { retryable, details: { execution_attempt: ctx.executionAttempt } });
+  },
+};
+
+/** `demo.partial`: processes `items` items (default 10); every `fail_every`-th fails (default 3). */
+export const demoPartial: TaskHandler = {
+  type: "demo.partial",
+  description: "processes `items` items, failing every `fail_every`-th; ends COMPLETED_WITH_ERRORS",
+  async run(params, ctx) {
+    const items = intParam(params, "items", 10, 1, 100_000);
+    const failEvery = intParam(params, "fail_every", 3, 1, 100_000);
+    const failures = [];
+    for (let i = 1; i <= items; i++) {
+      if (i % failEvery === 0) failures.push({ item: `item-${i}`, code: "ITEM_FAILED", message: `item ${i} could not be processed` });
+      await ctx.progress(i, items, `item ${i} of ${items}`);
+    }
+    return {
+      result: { items },
+      items: { succeeded: items - failures.length, failed: failures.length, failures },
+    };
+  },
+};
+
+export const DEMO_HANDLERS: readonly TaskHandler[] = [demoSleep, demoFail, demoPartial];

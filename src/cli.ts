@@ -1,0 +1,84 @@
+#!/usr/bin/env node
+/**
+ * `taskyard <serve|worker|migrate|dev>`: the composition root of every role. Reads the config
+ * once; an invalid value stops start-up with a message naming the variable.
+ */
+import { parseArgs } from "node:util";
+import { CONFIG_VARIABLES, ConfigError, loadConfig } from "./config.js";
+import { runDev } from "./commands/dev.js";
+import { runMigrate } from "./commands/migrate.js";
+import { runServe } from "./commands/serve.js";
+import { StartupError } from "./commands/shared.js";
+import { runWorker } from "./commands/worker.js";
+import { createLogger } from "./infra/logger.js";
+
+const COMMANDS: Record<string, string> = {
+  serve: "API server: TaskService, QueueService, grpc.health.v1, reflection on ONE port (gRPC h2c, gRPC-Web, Connect JSON/binary); runs the dispatcher and reconciler",
+  worker: "Temporal worker hosting taskWorkflow and the handler activities for the queues given by --queues or TASKYARD_WORKER_QUEUES",
+  migrate: "applies pending database migrations, then exits",
+  dev: "everything in one process for a laptop: private MariaDB and Temporal dev server (UI on :8233) when DATABASE_URL / TEMPORAL_ADDRESS are unset, migrations, API on :8080, worker with demo handlers",
+};
+
+function usage(command?: string): string {
+  const head = command
+    ? `Usage: taskyard ${command}${command === "worker" ? " [--queues a,b]" : ""}\n\n${COMMANDS[command]}\n`
+    : `Usage: taskyard <command> [options]\n\nCommands:\n${Object.entries(COMMANDS)
+        .map(([name, text]) => `  ${name.padEnd(8)} ${text}`)
+        .join("\n")}\n\nRun \`taskyard <command> --help\` for one command.\n`;
+  return `${head}\nConfiguration (environment variables; see README.md for meanings and defaults):\n  ${CONFIG_VARIABLES.join("\n  ")}\n`;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { help: { type: "boolean", short: "h" }, queues: { type: "string" } },
+  });
+  const command = positionals[0];
+  if (!command || command === "help") {
+    process.stdout.write(usage());
+    return command ? 0 : values.help ? 0 : 2;
+  }
+  if (!(command in COMMANDS)) {
+    process.stderr.write(`taskyard: unknown command "${command}"\n\n${usage()}`);
+    return 2;
+  }
+  if (values.help) {
+    process.stdout.write(usage(command));
+    return 0;
+  }
+  const config = loadConfig(process.env);
+  const logger = createLogger(config.logLevel).child({ role: command });
+  const queues = values.queues?.split(",").map((q) => q.trim()).filter(Boolean);
+  switch (command) {
+    case "serve":
+      await runServe(config, logger);
+      break;
+    case "worker":
+      await runWorker(config, logger, queues?.length ? queues : undefined);
+      break;
+    case "migrate":
+      await runMigrate(config, logger);
+      break;
+    case "dev":
+      await runDev(config, logger);
+      break;
+  }
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    if (err instanceof ConfigError || err instanceof StartupError) {
+      process.stderr.write(`taskyard: ${err.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    if (err instanceof TypeError && (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+      process.stderr.write(`taskyard: ${err.message}\n\n${usage()}`);
+      process.exit(2);
+    }
+    process.stderr.write(`taskyard: fatal: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,97 @@
+/**
+ * `taskyard dev`: everything in one process for a laptop. Starts a private MariaDB (when
+ * DATABASE_URL is unset) and a Temporal dev server with its Web UI (when TEMPORAL_ADDRESS is
+ * unset), both keeping their data under TASKYARD_DATA_DIR; applies migrations; serves the API
+ * and runs a worker with the built-in demo handlers. Ctrl-C stops all of it.
+ */
+import path from "node:path";
+import type { Logger } from "pino";
+import type { Config } from "../config.js";
+import { createDefaultRegistry } from "../activities/handlers/registry.js";
+import { startApi } from "../app/api.js";
+import { startWorker } from "../app/worker.js";
+import { migrate } from "../infra/db/data-source.js";
+import { findTemporalCli } from "../infra/local/binaries.js";
+import { startLocalMariaDb } from "../infra/local/mariadb.js";
+import { startTemporalDevServer } from "../infra/local/temporal-dev-server.js";
+import { connectClient, connectWorker } from "../infra/temporal/connection.js";
+import { loadWorkflowBundle } from "../infra/temporal/worker.js";
+import { SEARCH_ATTRIBUTE_PROJECT, SEARCH_ATTRIBUTE_TYPE } from "../../workflows/definitions.js";
+import { openDatabase, redactUrl, StartupError, untilSignal } from "./shared.js";
+
+/** Fixed dev ports, so URLs stay the same between runs. */
+const DEV_MARIADB_PORT = 3307;
+const DEV_TEMPORAL_PORT = 7233;
+const DEV_TEMPORAL_UI_PORT = 8233;
+
+export async function runDev(base: Config, logger: Logger): Promise<void> {
+  const stops: Array<() => Promise<void>> = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch((err) => logger.warn({ err }, "stop failed"));
+  };
+  try {
+    const dataDir = path.resolve(base.dataDir);
+    const info = { info: (msg: string) => logger.info(msg) };
+
+    let databaseUrl = base.databaseUrl;
+    if (!databaseUrl) {
+      const db = await startLocalMariaDb({ dataDir: path.join(dataDir, "mariadb"), port: DEV_MARIADB_PORT, database: "taskyard", logger: info });
+      stops.push(() => db.stop());
+      databaseUrl = db.url;
+    }
+
+    let temporal = base.temporal;
+    if (!temporal.address) {
+      const binary = findTemporalCli();
+      if (!binary) throw new StartupError("the temporal CLI was not found: run `node scripts/bootstrap.mjs dev`, set TEMPORAL_CLI_PATH, or point TEMPORAL_ADDRESS at a server");
+      const server = await startTemporalDevServer({
+        binary,
+        port: DEV_TEMPORAL_PORT,
+        uiPort: DEV_TEMPORAL_UI_PORT,
+        dbFilename: path.join(dataDir, "temporal.db"),
+        namespace: temporal.namespace,
+        searchAttributes: { [SEARCH_ATTRIBUTE_TYPE]: "Keyword", [SEARCH_ATTRIBUTE_PROJECT]: "Keyword" },
+        logger: info,
+      });
+      stops.push(() => server.stop());
+      temporal = { ...temporal, address: server.address, uiUrl: temporal.uiUrl ?? server.uiUrl };
+    }
+    const config: Config = { ...base, databaseUrl, temporal };
+
+    const dataSource = await openDatabase(databaseUrl, config.databasePoolSize, logger);
+    stops.push(() => dataSource.destroy());
+    const applied = await migrate(dataSource);
+    if (applied.length) logger.info({ applied }, "migrations applied");
+
+    const registry = createDefaultRegistry();
+    const client = await connectClient(temporal);
+    stops.push(() => client.connection.close());
+    const api = await startApi({ config, dataSource, client, registry, logger });
+    stops.push(() => api.stop());
+
+    const connection = await connectWorker(temporal);
+    stops.push(() => connection.close());
+    const worker = await startWorker({ config, dataSource, connection, registry, bundle: await loadWorkflowBundle(config.worker.workflowBundlePath), logger });
+    const running = worker.run();
+    stops.push(() => worker.shutdown());
+
+    const host = config.host === "0.0.0.0" ? "localhost" : config.host;
+    process.stdout.write(
+      [
+        "",
+        "Taskyard dev is up:",
+        `  API (gRPC, gRPC-Web, Connect)  http://${host}:${api.port}`,
+        `  Temporal Web UI                ${temporal.uiUrl ?? "(not configured: set TEMPORAL_UI_URL)"}`,
+        `  Temporal frontend              ${temporal.address}`,
+        `  Database                       ${redactUrl(databaseUrl)}`,
+        `  Demo task types                ${[...registry.types()].join(", ")}`,
+        "  Ctrl-C stops everything.",
+        "",
+      ].join("\n") + "\n",
+    );
+    await Promise.race([running, untilSignal(stopAll, logger)]);
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}

@@ -1,0 +1,25 @@
+/** `taskyard worker`: a Temporal worker for the given Taskyard queues. */
+import type { Logger } from "pino";
+import type { Config } from "../config.js";
+import { createDefaultRegistry } from "../activities/handlers/registry.js";
+import { startWorker } from "../app/worker.js";
+import { connectWorker } from "../infra/temporal/connection.js";
+import { loadWorkflowBundle } from "../infra/temporal/worker.js";
+import { openDatabase, requireTemporalAddress, untilSignal } from "./shared.js";
+
+export async function runWorker(config: Config, logger: Logger, queues: readonly string[] | undefined): Promise<void> {
+  requireTemporalAddress(config.temporal.address);
+  const dataSource = await openDatabase(config.databaseUrl, config.databasePoolSize, logger);
+  const connection = await connectWorker(config.temporal);
+  const bundle = await loadWorkflowBundle(config.worker.workflowBundlePath);
+  const group = await startWorker({ config, dataSource, connection, registry: createDefaultRegistry(), bundle, logger, queues });
+  const running = group.run();
+  await Promise.race([
+    running,
+    untilSignal(async () => {
+      await group.shutdown();
+    }, logger),
+  ]);
+  await connection.close();
+  await dataSource.destroy();
+}

@@ -1,0 +1,72 @@
+/**
+ * The reconciler repairs drift between MySQL (listing truth) and Temporal (execution truth) so
+ * no task stays RUNNING or CANCELLING forever: a task whose workflow has closed (or vanished)
+ * without recording its end is closed here; an abort whose signal was lost is sent again.
+ * Safe with many replicas: every repair goes through TaskLifecycle.finish, which is idempotent.
+ */
+import type { Logger } from "pino";
+import type { TaskRepository } from "../tasks/repository.js";
+import type { TaskLifecycle } from "../tasks/lifecycle.js";
+import type { WorkflowGateway } from "../tasks/workflow-gateway.js";
+
+export interface ReconcilerOptions {
+  tasks: TaskRepository;
+  lifecycle: TaskLifecycle;
+  workflows: WorkflowGateway;
+  logger: Logger;
+  intervalMs: number;
+  /** Only tasks unchanged for this long are checked (a healthy task changes as it progresses). */
+  staleAfterMs: number;
+}
+
+export class Reconciler {
+  private timer: NodeJS.Timeout | undefined;
+  private pass: Promise<unknown> | undefined;
+
+  constructor(private readonly opts: ReconcilerOptions) {}
+
+  start(): void {
+    this.timer = setInterval(() => {
+      this.pass ??= this.reconcileOnce()
+        .catch((err) => this.opts.logger.warn({ err }, "reconcile pass failed"))
+        .finally(() => (this.pass = undefined));
+    }, this.opts.intervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.pass;
+  }
+
+  /** One pass; returns the number of tasks repaired. */
+  async reconcileOnce(): Promise<number> {
+    const { tasks, lifecycle, workflows, logger } = this.opts;
+    const stale = await tasks.findStale(["RUNNING", "CANCELLING"], new Date(Date.now() - this.opts.staleAfterMs), 100);
+    let repaired = 0;
+    for (const task of stale) {
+      const state = await workflows.describe(task);
+      if (state === "RUNNING") {
+        if (task.status === "CANCELLING") await workflows.abort(task, task.statusMessage || "aborted by request");
+        continue;
+      }
+      const outcome =
+        task.status === "CANCELLING" || state === "CANCELLED"
+          ? ({ kind: "cancelled", message: `workflow ${state.toLowerCase()} (reconciled)` } as const)
+          : ({
+              kind: "failed",
+              error: {
+                code: state === "NOT_FOUND" ? "WORKFLOW_NOT_FOUND" : `WORKFLOW_${state}`,
+                message: `the task's workflow is ${state.toLowerCase().replace("_", " ")} without having recorded a result`,
+                retryable: true,
+              },
+            } as const);
+      const after = await lifecycle.finish(task.tenant, task.id, task.attempt, outcome, "system:reconciler");
+      if (after.status !== task.status) {
+        repaired++;
+        logger.warn({ taskId: task.id, from: task.status, to: after.status, workflow: state }, "reconciled task");
+      }
+    }
+    return repaired;
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * Temporal workers: one per Temporal task queue the process serves, sharing one connection,
+ * hosting taskWorkflow and the handler activities. The workflow code is bundled once per
+ * process (or loaded pre-built from TASKYARD_WORKFLOW_BUNDLE_PATH in production images).
+ */
+import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import { DefaultLogger, Runtime, Worker, bundleWorkflowCode, type NativeConnection } from "@temporalio/worker";
+import type { Logger } from "pino";
+import type { TaskActivities } from "../../../workflows/definitions.js";
+
+export type WorkflowBundle = { code: string };
+
+let runtimeInstalled = false;
+
+/** Routes the SDK's own logging through warnings only (it is chatty at info). Once per process. */
+export function installTemporalRuntime(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  Runtime.install({ logger: new DefaultLogger("WARN"), shutdownSignals: [] });
+}
+
+/** The workflows entry point next to this build: workflows/index.ts from source, .js when compiled. */
+export function workflowsPath(): string {
+  for (const ext of ["ts", "js"]) {
+    const p = fileURLToPath(new URL(`../../../workflows/index.${ext}`, import.meta.url));
+    if (existsSync(p)) return p;
+  }
+  throw new Error("workflows/index.(ts|js) not found next to this build");
+}
+
+export async function loadWorkflowBundle(prebuiltPath: string | undefined): Promise<WorkflowBundle> {
+  if (prebuiltPath) return { code: await readFile(prebuiltPath, "utf8") };
+  return bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: new DefaultLogger("WARN") });
+}
+
+export interface WorkerGroupOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueues: readonly string[];
+  activities: TaskActivities;
+  bundle: WorkflowBundle;
+  maxConcurrentActivities: number;
+  shutdownGraceMs: number;
+  logger: Logger;
+}
+
+/** Workers for every task queue; `run()` resolves when all have shut down. */
+export async function createWorkerGroup(opts: WorkerGroupOptions) {
+  const workers = await Promise.all(
+    opts.taskQueues.map((taskQueue) =>
+      Worker.create({
+        connection: opts.connection,
+        namespace: opts.namespace,
+        taskQueue,
+        workflowBundle: opts.bundle,
+        activities: opts.activities,
+        maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivities,
+        shutdownGraceTime: opts.shutdownGraceMs,
+      }),
+    ),
+  );
+  let running: Promise<unknown> | undefined;
+  return {
+    taskQueues: opts.taskQueues,
+    run(): Promise<unknown> {
+      running ??= Promise.all(workers.map((w) => w.run()));
+      return running;
+    },
+    async shutdown(): Promise<void> {
+      for (const w of workers) if (w.getState() === "RUNNING") w.shutdown();
+      await running;
+    },
+  };
+}
+
+export type WorkerGroup = Awaited<ReturnType<typeof createWorkerGroup>>;

@@ -1,0 +1,71 @@
+/** WorkflowGateway over the Temporal client: start (idempotent), abort signal, describe. */
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from "@temporalio/client";
+import { ServiceError } from "@temporalio/client";
+import { UnavailableError } from "../../domain/errors.js";
+import type { Task } from "../../tasks/types.js";
+import type { ExecutionState, WorkflowGateway } from "../../tasks/workflow-gateway.js";
+import { abortSignal, TASK_WORKFLOW, type TaskWorkflowInput } from "../../../workflows/definitions.js";
+import { PROJECT_KEY, TYPE_KEY } from "./search-attributes.js";
+
+export function workflowInput(task: Task): TaskWorkflowInput {
+  return {
+    tenant: task.tenant,
+    taskId: task.id,
+    attempt: task.attempt,
+    type: task.type,
+    retry: { ...task.retryPolicy },
+    timeouts: { ...task.timeouts },
+  };
+}
+
+export function createWorkflowGateway(client: Client, options: { searchAttributes: boolean }): WorkflowGateway {
+  return {
+    async start(task, taskQueue) {
+      try {
+        const handle = await client.workflow.start(TASK_WORKFLOW, {
+          taskQueue,
+          workflowId: task.id,
+          args: [workflowInput(task)],
+          // A second start of a running task (a dispatcher that lost its commit) joins the first.
+          workflowIdConflictPolicy: "USE_EXISTING",
+          ...(options.searchAttributes
+            ? { typedSearchAttributes: [{ key: TYPE_KEY, value: task.type }, { key: PROJECT_KEY, value: task.project }] }
+            : {}),
+          memo: { tenant: task.tenant, attempt: task.attempt },
+        });
+        return { runId: handle.firstExecutionRunId };
+      } catch (err) {
+        if (err instanceof WorkflowExecutionAlreadyStartedError) {
+          const desc = await client.workflow.getHandle(task.id).describe();
+          return { runId: desc.runId };
+        }
+        throw unavailable(err);
+      }
+    },
+
+    async abort(task, reason) {
+      try {
+        await client.workflow.getHandle(task.id).signal(abortSignal, reason);
+        return "signalled";
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) return "not_found";
+        throw unavailable(err);
+      }
+    },
+
+    async describe(task): Promise<ExecutionState> {
+      try {
+        const desc = await client.workflow.getHandle(task.id, task.workflowRunId ?? undefined).describe();
+        return desc.status.name as ExecutionState;
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) return "NOT_FOUND";
+        throw unavailable(err);
+      }
+    },
+  };
+}
+
+function unavailable(err: unknown): unknown {
+  if (err instanceof ServiceError) return new UnavailableError("Temporal is unavailable; retry later", { cause: err });
+  return err;
+}

@@ -1,0 +1,71 @@
+/**
+ * Domain errors → gRPC codes, in one table (AIP-193). Anything unknown becomes INTERNAL with a
+ * generic message: SQL, stack traces and driver messages never reach a client; the original is
+ * logged.
+ */
+import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
+import type { Logger } from "pino";
+import {
+  AbortedError,
+  AlreadyExistsError,
+  DomainError,
+  FailedPreconditionError,
+  InvalidArgumentError,
+  NotFoundError,
+  PermissionDeniedError,
+  ResourceExhaustedError,
+  UnauthenticatedError,
+  UnavailableError,
+} from "../domain/errors.js";
+
+const CODES: ReadonlyArray<[new (...args: never[]) => DomainError, Code]> = [
+  [InvalidArgumentError, Code.InvalidArgument],
+  [NotFoundError, Code.NotFound],
+  [AlreadyExistsError, Code.AlreadyExists],
+  [FailedPreconditionError, Code.FailedPrecondition],
+  [AbortedError, Code.Aborted],
+  [ResourceExhaustedError, Code.ResourceExhausted],
+  [UnavailableError, Code.Unavailable],
+  [PermissionDeniedError, Code.PermissionDenied],
+  [UnauthenticatedError, Code.Unauthenticated],
+];
+
+export function toConnectError(err: unknown, logger: Logger, procedure: string): ConnectError {
+  if (err instanceof ConnectError) return err;
+  if (err instanceof DomainError) {
+    const code = CODES.find(([type]) => err instanceof type)?.[1];
+    if (code !== undefined) {
+      if (code === Code.Unavailable) logger.warn({ err: err.cause ?? err, procedure }, err.message);
+      return new ConnectError(err.message, code, undefined, undefined, err);
+    }
+  }
+  logger.error({ err, procedure }, "unhandled error");
+  return new ConnectError("internal error", Code.Internal, undefined, undefined, err);
+}
+
+/** Maps whatever a handler throws, for unary and streaming calls alike. */
+export function errorInterceptor(logger: Logger): Interceptor {
+  return (next) => async (req) => {
+    const procedure = req.method.parent.typeName + "/" + req.method.name;
+    try {
+      const res = await next(req);
+      if (!res.stream) return res;
+      const message = res.message;
+      return {
+        ...res,
+        message: (async function* () {
+          try {
+            yield* message;
+          } catch (err) {
+            throw toConnectError(err, logger, procedure);
+          }
+        })(),
+      };
+    } catch (err) {
+      throw toConnectError(err, logger, procedure);
+    }
+  };
+}
+
+/** Exported for tests and for code that maps one error outside an RPC (batch results). */
+export const errorCodeName = (code: Code): string => Code[code].replace(/([a-z])([A-Z])/g, "$1_$2").toUpperCase();

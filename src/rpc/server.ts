@@ -1,0 +1,119 @@
+/**
+ * One plaintext port for gRPC (h2c), gRPC-Web and Connect (JSON and binary) over HTTP/1.1 and
+ * HTTP/2: httpolyglot sniffs the first bytes of each connection (the HTTP/2 preface goes to an
+ * http2 server, anything else to an http server), both with the same Connect handler.
+ * Also serves GET /metrics (Prometheus) and CORS for the configured browser origins.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
+import type { AddressInfo, Socket } from "node:net";
+import { createServer } from "@httptoolkit/httpolyglot";
+import { cors, type ConnectRouter, type Interceptor } from "@connectrpc/connect";
+import { connectNodeAdapter } from "@connectrpc/connect-node";
+import type { Logger } from "pino";
+import type { Metrics } from "../infra/metrics.js";
+
+export interface ApiServerOptions {
+  routes: (router: ConnectRouter) => void;
+  interceptors: Interceptor[];
+  host: string;
+  port: number;
+  corsOrigins: readonly string[];
+  metrics: Metrics;
+  logger: Logger;
+}
+
+export interface ApiServer {
+  port: number;
+  /** Stops accepting, lets calls finish for up to `graceMs`, then cuts what is left. */
+  close(graceMs: number): Promise<void>;
+}
+
+const READ_MAX_BYTES = 8 * 1024 * 1024;
+const MAX_TIMEOUT_MS = 10 * 60 * 1000;
+
+type Req = IncomingMessage | Http2ServerRequest;
+type Res = ServerResponse | Http2ServerResponse;
+
+export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer> {
+  const shutdown = new AbortController();
+  const connect = connectNodeAdapter({
+    routes: opts.routes,
+    interceptors: opts.interceptors,
+    readMaxBytes: READ_MAX_BYTES,
+    maxTimeoutMs: MAX_TIMEOUT_MS,
+    shutdownSignal: shutdown.signal,
+    fallback: (req, res) => void fallback(req as IncomingMessage, res as ServerResponse, opts.metrics),
+  });
+  const allowed = new Set(opts.corsOrigins);
+  let inflight = 0;
+  let drained: (() => void) | undefined;
+  const handler = (req: Req, res: Res) => {
+    inflight++;
+    res.once("close", () => {
+      if (--inflight === 0) drained?.();
+    });
+    const origin = req.headers.origin;
+    if (origin && (allowed.has(origin) || allowed.has("*"))) {
+      res.setHeader("Access-Control-Allow-Origin", origin);
+      res.setHeader("Vary", "Origin");
+      res.setHeader("Access-Control-Expose-Headers", cors.exposedHeaders.join(", "));
+      if (req.method === "OPTIONS") {
+        res.setHeader("Access-Control-Allow-Methods", cors.allowedMethods.join(", "));
+        res.setHeader("Access-Control-Allow-Headers", [...cors.allowedHeaders, "Authorization"].join(", "));
+        res.setHeader("Access-Control-Max-Age", "7200");
+        res.writeHead(204);
+        res.end();
+        return;
+      }
+    }
+    connect(req as IncomingMessage, res as ServerResponse);
+  };
+
+  const server = createServer(handler as (req: IncomingMessage, res: ServerResponse) => void);
+  const sockets = new Set<Socket>();
+  server.on("connection", (socket: Socket) => {
+    // Accepted sockets don't get http.Server's no-delay default here; gRPC is much slower without it.
+    socket.setNoDelay(true);
+    sockets.add(socket);
+    socket.once("close", () => sockets.delete(socket));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(opts.port, opts.host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  return {
+    port,
+    async close(graceMs) {
+      // Streams (WatchTask, health Watch) end on the shutdown signal; unary calls get the grace.
+      shutdown.abort();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      if (inflight > 0) {
+        await new Promise<void>((resolve) => {
+          drained = resolve;
+          setTimeout(resolve, graceMs).unref();
+        });
+      }
+      // Idle keep-alive connections and HTTP/2 sessions would hold close() open forever.
+      for (const s of sockets) s.destroy();
+      await closed;
+    },
+  };
+}
+
+async function fallback(req: IncomingMessage, res: ServerResponse, metrics: Metrics): Promise<void> {
+  if (req.method === "GET" && req.url === "/metrics") {
+    const body = await metrics.registry.metrics();
+    res.writeHead(200, { "Content-Type": metrics.registry.contentType });
+    res.end(body);
+    return;
+  }
+  res.writeHead(404, { "Content-Type": "application/json" });
+  res.end(JSON.stringify({ code: "not_found", message: `no route for ${req.method} ${req.url}` }));
+}

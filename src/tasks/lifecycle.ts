@@ -1,0 +1,109 @@
+/**
+ * The execution side of a task's life, used by activities and the reconciler: progress, the
+ * commit phase, and recording the end of an attempt. Every write is guarded by the attempt and
+ * status, so a stale workflow or a repeated call changes nothing.
+ */
+import { NotFoundError } from "../domain/errors.js";
+import type { TaskRepository } from "./repository.js";
+import { isTerminal } from "./status.js";
+import type { ItemFailure, JsonObject, Progress, Task, TaskErrorInfo } from "./types.js";
+
+export type Outcome =
+  | { kind: "completed"; result: JsonObject; itemsSucceeded: number; itemsFailed: number; itemFailures: ItemFailure[]; error: TaskErrorInfo | null }
+  | { kind: "failed"; error: TaskErrorInfo }
+  | { kind: "cancelled"; message: string };
+
+const SYSTEM = "system:taskyard";
+
+export class TaskLifecycle {
+  constructor(private readonly tasks: TaskRepository) {}
+
+  /** The task, for the worker (no caller: the workflow input carries the tenant). */
+  async get(tenant: string, id: string): Promise<Task> {
+    const task = await this.tasks.get(tenant, id);
+    if (!task) throw new NotFoundError(`task "${id}" not found`);
+    return task;
+  }
+
+  /** Progress from a handler, written only while the task runs (a late write after the end is dropped). */
+  async reportProgress(tenant: string, id: string, attempt: number, progress: Progress): Promise<boolean> {
+    const now = new Date();
+    const changed = await this.tasks.patch(
+      tenant,
+      id,
+      {
+        progressCurrent: String(progress.current),
+        progressTotal: String(progress.total),
+        progressPercent: progress.percent,
+        progressMessage: progress.message.slice(0, 512),
+        lastHeartbeatTime: now,
+      },
+      { statuses: ["RUNNING", "CANCELLING"], attempt },
+    );
+    return changed > 0;
+  }
+
+  /**
+   * Enters the handler's commit phase: from now on abort is refused. False when an abort got
+   * there first (the task is no longer RUNNING), in which case the handler must stop.
+   */
+  async enterCommitPhase(tenant: string, id: string, attempt: number): Promise<boolean> {
+    return (await this.tasks.patch(tenant, id, { committing: true }, { statuses: ["RUNNING"], attempt })) > 0;
+  }
+
+  /** Whether `attempt` is still the task's live attempt (a stale workflow must not touch it). */
+  async isLiveAttempt(tenant: string, id: string, attempt: number): Promise<boolean> {
+    const task = await this.tasks.get(tenant, id);
+    return task !== undefined && task.attempt === attempt && (task.status === "RUNNING" || task.status === "CANCELLING");
+  }
+
+  /** Records the end of an attempt. Idempotent: a repeat, or a stale attempt, changes nothing. */
+  async finish(tenant: string, id: string, attempt: number, outcome: Outcome, actor = SYSTEM): Promise<Task> {
+    return this.tasks.transaction(async (tx) => {
+      const current = await tx.get(tenant, id, { lock: true });
+      if (!current) throw new NotFoundError(`task "${id}" not found`);
+      if (current.attempt !== attempt || isTerminal(current.status) || (current.status !== "RUNNING" && current.status !== "CANCELLING")) {
+        return current;
+      }
+      const endTime = new Date();
+      switch (outcome.kind) {
+        case "completed": {
+          const partial = outcome.itemsFailed > 0 || outcome.error !== null;
+          const finalProgress =
+            current.progress.total > 0
+              ? { progressCurrent: String(current.progress.total), progressPercent: 100 }
+              : { progressPercent: 100 };
+          return tx.transition(current, partial ? "COMPLETED_WITH_ERRORS" : "COMPLETED", {
+            actor,
+            reason: partial ? "PARTIAL_SUCCESS" : "SUCCEEDED",
+            message: partial ? `${outcome.itemsFailed} item(s) failed` : "",
+            set: {
+              endTime,
+              committing: false,
+              result: outcome.result,
+              error: outcome.error,
+              itemsSucceeded: String(outcome.itemsSucceeded),
+              itemsFailed: String(outcome.itemsFailed),
+              itemFailures: outcome.itemFailures.slice(0, 100),
+              ...finalProgress,
+            },
+          });
+        }
+        case "failed":
+          return tx.transition(current, "FAILED", {
+            actor,
+            reason: "HANDLER_ERROR",
+            message: `${outcome.error.code}: ${outcome.error.message}`.slice(0, 4000),
+            set: { endTime, committing: false, error: outcome.error },
+          });
+        case "cancelled":
+          return tx.transition(current, "CANCELLED", {
+            actor,
+            reason: current.status === "CANCELLING" ? (current.statusReason || "USER_ABORT") : "WORKFLOW_CANCELLED",
+            message: outcome.message,
+            set: { endTime, committing: false },
+          });
+      }
+    });
+  }
+}

@@ -1,0 +1,16 @@
+/**
+ * What the task domain needs from the execution engine (Temporal), as a port: the service and
+ * the dispatcher depend on this interface, infra/temporal implements it.
+ */
+import type { Task } from "./types.js";
+
+export type ExecutionState = "RUNNING" | "COMPLETED" | "FAILED" | "CANCELLED" | "TERMINATED" | "TIMED_OUT" | "CONTINUED_AS_NEW" | "NOT_FOUND";
+
+export interface WorkflowGateway {
+  /** Starts the task's workflow (workflow id = task id); starting it twice is a no-op. */
+  start(task: Task, temporalTaskQueue: string): Promise<{ runId: string }>;
+  /** Sends the `abort` signal. "not_found" when no such open workflow exists. */
+  abort(task: Task, reason: string): Promise<"signalled" | "not_found">;
+  /** The state of the task's latest workflow run. */
+  describe(task: Task): Promise<ExecutionState>;
+}
