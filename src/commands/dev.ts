@@ -69,7 +69,7 @@ export async function runDev(base: Config, logger: Logger): Promise<void> {
     const api = await startApi({ config, dataSource, client, registry, logger });
     stops.push(() => api.stop());
 
-    const connection = await connectWorker(temporal);
+    const connection = await connectWorker(temporal, logger);
     stops.push(() => connection.close());
     const worker = await startWorker({ config, dataSource, connection, registry, bundle: await loadWorkflowBundle(config.worker.workflowBundlePath), logger });
     const running = worker.run();

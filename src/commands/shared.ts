@@ -27,19 +27,23 @@ export function redactUrl(url: string): string {
   return url.replace(/\/\/([^:@/]+):[^@/]*@/, "//$1:***@");
 }
 
+/** Signals within this long of the first count as the same one (npm/tsx relay Ctrl-C as well). */
+const SIGNAL_ECHO_MS = 2000;
+
 /**
  * Calls `stop` on the first SIGINT / SIGTERM and resolves when it is done; a second signal
- * exits at once.
+ * (not an echo of the first) exits at once.
  */
 export function untilSignal(stop: () => Promise<void>, logger: Logger): Promise<void> {
   return new Promise((resolve, reject) => {
-    let stopping = false;
+    let stopping = 0;
     const onSignal = (signal: NodeJS.Signals) => {
+      if (stopping && Date.now() - stopping < SIGNAL_ECHO_MS) return;
       if (stopping) {
         logger.warn({ signal }, "second signal: exiting now");
         process.exit(130);
       }
-      stopping = true;
+      stopping = Date.now();
       logger.info({ signal }, "shutting down");
       stop().then(resolve, reject);
     };

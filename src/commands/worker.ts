@@ -10,7 +10,7 @@ import { openDatabase, requireTemporalAddress, untilSignal } from "./shared.js";
 export async function runWorker(config: Config, logger: Logger, queues: readonly string[] | undefined): Promise<void> {
   requireTemporalAddress(config.temporal.address);
   const dataSource = await openDatabase(config.databaseUrl, config.databasePoolSize, logger);
-  const connection = await connectWorker(config.temporal);
+  const connection = await connectWorker(config.temporal, logger);
   const bundle = await loadWorkflowBundle(config.worker.workflowBundlePath);
   const group = await startWorker({ config, dataSource, connection, registry: createDefaultRegistry(), bundle, logger, queues });
   const running = group.run();

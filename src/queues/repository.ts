@@ -63,6 +63,12 @@ export class QueueRepository {
     return (await this.get(tenant, DEFAULT_QUEUE))!;
   }
 
+  async create(queue: Omit<Queue, "createTime" | "updateTime">): Promise<Queue> {
+    const now = new Date();
+    await dbCall(() => this.manager.insert(QueueEntity, { ...queue, createTime: now, updateTime: now }));
+    return (await this.get(queue.tenant, queue.name))!;
+  }
+
   /** Queues with at least one entry and not paused: the dispatcher's work list. */
   async listDispatchable(): Promise<Queue[]> {
     const rows = await dbCall(() =>

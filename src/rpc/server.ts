@@ -43,6 +43,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     readMaxBytes: READ_MAX_BYTES,
     maxTimeoutMs: MAX_TIMEOUT_MS,
     shutdownSignal: shutdown.signal,
+    // A misspelt field or enum name in JSON is an INVALID_ARGUMENT naming it, not silently dropped.
+    jsonOptions: { ignoreUnknownFields: false },
     fallback: (req, res) => void fallback(req as IncomingMessage, res as ServerResponse, opts.metrics),
   });
   const allowed = new Set(opts.corsOrigins);

@@ -2,6 +2,7 @@
 import { readFile } from "node:fs/promises";
 import { Client, Connection } from "@temporalio/client";
 import { NativeConnection } from "@temporalio/worker";
+import type { Logger } from "pino";
 import type { Config } from "../../config.js";
 import { installTemporalRuntime } from "./worker.js";
 
@@ -36,8 +37,8 @@ export async function connectClient(cfg: TemporalConfig): Promise<Client> {
   return new Client({ connection, namespace: cfg.namespace });
 }
 
-export async function connectWorker(cfg: TemporalConfig): Promise<NativeConnection> {
-  installTemporalRuntime(); // must precede the first native connection
+export async function connectWorker(cfg: TemporalConfig, logger: Logger): Promise<NativeConnection> {
+  installTemporalRuntime(logger); // must precede the first native connection
   return NativeConnection.connect({
     address: requireAddress(cfg),
     tls: await tlsOptions(cfg),

@@ -14,11 +14,23 @@ export type WorkflowBundle = { code: string };
 
 let runtimeInstalled = false;
 
-/** Routes the SDK's own logging through warnings only (it is chatty at info). Once per process. */
-export function installTemporalRuntime(): void {
+/**
+ * Routes the SDK's own logging (activity failures, worker state) into our logger at warn and
+ * above (it is chatty at info). The runtime is a process singleton: the first call wins.
+ * Signals stay ours (`untilSignal`), not the SDK's.
+ */
+export function installTemporalRuntime(logger: Logger): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
-  Runtime.install({ logger: new DefaultLogger("WARN"), shutdownSignals: [] });
+  const sdk = logger.child({ component: "temporal-sdk" });
+  Runtime.install({
+    logger: new DefaultLogger("WARN", ({ level, message, meta }) => {
+      const fields = { ...meta, error: meta?.error instanceof Error ? meta.error.message : meta?.error };
+      if (level === "ERROR") sdk.error(fields, message);
+      else sdk.warn(fields, message);
+    }),
+    shutdownSignals: [],
+  });
 }
 
 /** The workflows entry point next to this build: workflows/index.ts from source, .js when compiled. */
