@@ -16,6 +16,7 @@ import { createWorkflowGateway } from "../infra/temporal/workflow-gateway.js";
 import { QueueRepository } from "../queues/repository.js";
 import { errorInterceptor } from "../rpc/errors.js";
 import { createHealthService } from "../rpc/health.js";
+import { metricsInterceptor } from "../rpc/metrics-interceptor.js";
 import { createRoutes, SERVED_SERVICES } from "../rpc/routes.js";
 import { startApiServer } from "../rpc/server.js";
 import { TaskLifecycle } from "../tasks/lifecycle.js";
@@ -42,7 +43,14 @@ export async function startApi({ config, dataSource, client, registry, logger }:
   const workflows = createWorkflowGateway(client, { searchAttributes });
   const tasks = new TaskRepository(dataSource.manager);
   const lifecycle = new TaskLifecycle(tasks);
-  const dispatcher = new Dispatcher({ dataSource, workflows, logger: logger.child({ component: "dispatcher" }), intervalMs: config.dispatchIntervalMs });
+  const metrics = createMetrics();
+  const dispatcher = new Dispatcher({
+    dataSource,
+    workflows,
+    logger: logger.child({ component: "dispatcher" }),
+    intervalMs: config.dispatchIntervalMs,
+    onDispatched: (n) => metrics.tasksDispatched.inc(n),
+  });
   const service = new TaskService({
     tasks,
     queues: new QueueRepository(dataSource.manager),
@@ -59,7 +67,6 @@ export async function startApi({ config, dataSource, client, registry, logger }:
     intervalMs: config.reconcileIntervalMs,
     staleAfterMs: config.reconcileIntervalMs,
   });
-  const metrics = createMetrics();
   const health = createHealthService();
   const server = await startApiServer({
     routes: createRoutes({
@@ -67,7 +74,8 @@ export async function startApi({ config, dataSource, client, registry, logger }:
       health,
       temporalUiUrl: (workflowId, runId) => temporalUiUrl(config.temporal, workflowId, runId),
     }),
-    interceptors: [errorInterceptor(logger)],
+    // Outermost first: metrics see the mapped code.
+    interceptors: [metricsInterceptor(metrics), errorInterceptor(logger)],
     host: config.host,
     port: config.port,
     corsOrigins: config.corsOrigins,

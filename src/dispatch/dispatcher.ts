@@ -22,6 +22,7 @@ export interface DispatcherOptions {
   workflows: WorkflowGateway;
   logger: Logger;
   intervalMs: number;
+  onDispatched?: (count: number) => void;
 }
 
 export class Dispatcher {
@@ -115,6 +116,9 @@ export class Dispatcher {
         started++;
       }
       if (started > 0) logger.debug({ queue: locked.name, tenant: locked.tenant, started }, "dispatched");
+      return started;
+    }).then((started) => {
+      if (started > 0) this.opts.onDispatched?.(started);
       return started;
     });
   }
