@@ -1,0 +1,266 @@
+{{/*
+Names and labels. Resource names: <fullname> (Service, ConfigMap, Secret, ServiceAccount),
+<fullname>-serve, <fullname>-worker-<group>, <fullname>-migrate, <fullname>-worker-metrics.
+*/}}
+{{- define "taskyard.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{- define "taskyard.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* <fullname>-<suffix>, the prefix shortened so the result fits a 63-character DNS label. */}}
+{{- define "taskyard.suffixedName" -}}
+{{- $suffix := .suffix }}
+{{- $prefix := include "taskyard.fullname" .root | trunc (int (sub 62 (len $suffix))) | trimSuffix "-" }}
+{{- printf "%s-%s" $prefix $suffix }}
+{{- end }}
+
+{{- define "taskyard.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{- define "taskyard.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "taskyard.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{- define "taskyard.labels" -}}
+helm.sh/chart: {{ include "taskyard.chart" . }}
+{{ include "taskyard.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Values.image.tag | default .Chart.AppVersion | trunc 63 | trimSuffix "-" | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: taskyard
+{{- with .Values.commonLabels }}
+{{ toYaml . }}
+{{- end }}
+{{- end }}
+
+{{/* Selector labels of one role: (dict "root" $ "component" "serve" "group" "") */}}
+{{- define "taskyard.componentSelectorLabels" -}}
+{{ include "taskyard.selectorLabels" .root }}
+app.kubernetes.io/component: {{ .component }}
+{{- if .group }}
+taskyard.io/worker-group: {{ .group }}
+{{- end }}
+{{- end }}
+
+{{- define "taskyard.componentLabels" -}}
+{{ include "taskyard.labels" .root }}
+app.kubernetes.io/component: {{ .component }}
+{{- if .group }}
+taskyard.io/worker-group: {{ .group }}
+{{- end }}
+{{- end }}
+
+{{- define "taskyard.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "taskyard.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{/* The migration hook runs before release resources exist, so it has its own ServiceAccount. */}}
+{{- define "taskyard.migrateServiceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- include "taskyard.suffixedName" (dict "root" . "suffix" "migrate") }}
+{{- else }}
+{{- default "default" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{- define "taskyard.image" -}}
+{{- if .Values.image.digest }}
+{{- printf "%s@%s" .Values.image.repository .Values.image.digest }}
+{{- else }}
+{{- printf "%s:%s" .Values.image.repository (.Values.image.tag | default .Chart.AppVersion) }}
+{{- end }}
+{{- end }}
+
+{{/* True ("true") when the chart must create its own Secret (some credential given inline). */}}
+{{- define "taskyard.managedSecret" -}}
+{{- if or .Values.database.url .Values.temporal.apiKey }}true{{ end }}
+{{- end }}
+
+{{/* TEMPORAL_TLS: on when asked for, and always with an API key (it only travels over TLS). */}}
+{{- define "taskyard.temporalTls" -}}
+{{- if or .Values.temporal.tls.enabled (include "taskyard.hasTemporalApiKey" .) }}true{{ else }}false{{ end }}
+{{- end }}
+
+{{- define "taskyard.hasTemporalApiKey" -}}
+{{- if or .Values.temporal.apiKey .Values.temporal.existingSecret }}true{{ end }}
+{{- end }}
+
+{{/*
+Data of the ConfigMap (shared by every role): YAML, every value a string.
+config.extraEnv wins over the chart's own keys.
+*/}}
+{{- define "taskyard.configData" -}}
+{{- $v := .Values }}
+{{- $tls := $v.temporal.tls }}
+{{- $d := dict
+  "TASKYARD_HOST" ($v.serve.host | toString)
+  "TASKYARD_PORT" ($v.serve.port | int64 | toString)
+  "LOG_LEVEL" $v.config.logLevel
+  "DATABASE_POOL_SIZE" ($v.database.poolSize | int64 | toString)
+  "TASKYARD_MIGRATE_ON_START" ($v.config.migrateOnStart | toString)
+  "TEMPORAL_ADDRESS" $v.temporal.address
+  "TEMPORAL_NAMESPACE" $v.temporal.namespace
+  "TEMPORAL_TLS" (include "taskyard.temporalTls" .)
+  "TASKYARD_DISPATCH_INTERVAL_MS" ($v.config.dispatchIntervalMs | int64 | toString)
+  "TASKYARD_RECONCILE_INTERVAL_MS" ($v.config.reconcileIntervalMs | int64 | toString)
+  "TASKYARD_PROGRESS_INTERVAL_MS" ($v.config.progressIntervalMs | int64 | toString)
+  "TASKYARD_SHUTDOWN_GRACE_MS" ($v.config.shutdownGraceMs | int64 | toString)
+}}
+{{- with $tls.serverName }}{{ $_ := set $d "TEMPORAL_TLS_SERVER_NAME" . }}{{ end }}
+{{- if $tls.existingSecret }}
+{{- if $tls.certKey }}{{ $_ := set $d "TEMPORAL_TLS_CLIENT_CERT_PATH" (printf "%s/%s" $tls.mountPath $tls.certKey) }}{{ end }}
+{{- if $tls.keyKey }}{{ $_ := set $d "TEMPORAL_TLS_CLIENT_KEY_PATH" (printf "%s/%s" $tls.mountPath $tls.keyKey) }}{{ end }}
+{{- if $tls.caKey }}{{ $_ := set $d "TEMPORAL_TLS_SERVER_CA_CERT_PATH" (printf "%s/%s" $tls.mountPath $tls.caKey) }}{{ end }}
+{{- end }}
+{{- with $v.temporal.uiUrl }}{{ $_ := set $d "TEMPORAL_UI_URL" . }}{{ end }}
+{{- with $v.config.corsOrigins }}{{ $_ := set $d "TASKYARD_CORS_ORIGINS" (join "," .) }}{{ end }}
+{{- with $v.config.auth.jwksUrl }}{{ $_ := set $d "TASKYARD_AUTH_JWKS_URL" . }}{{ end }}
+{{- with $v.config.auth.issuers }}{{ $_ := set $d "TASKYARD_AUTH_ISSUERS" (join "," .) }}{{ end }}
+{{- range $k, $val := $v.config.extraEnv }}{{ $_ := set $d $k (toString $val) }}{{ end }}
+{{- toYaml $d }}
+{{- end }}
+
+{{/* Data of the chart-managed Secret (inline credentials only). */}}
+{{- define "taskyard.secretData" -}}
+{{- $d := dict }}
+{{- with .Values.database.url }}{{ $_ := set $d "DATABASE_URL" (b64enc .) }}{{ end }}
+{{- with .Values.temporal.apiKey }}{{ $_ := set $d "TEMPORAL_API_KEY" (b64enc .) }}{{ end }}
+{{- toYaml $d }}
+{{- end }}
+
+{{/*
+Pod annotations that roll the pods when configuration changes. A Secret you manage
+(existingSecret) is not seen here: restart the Deployments yourself or use a reloader.
+*/}}
+{{- define "taskyard.checksumAnnotations" -}}
+checksum/config: {{ include "taskyard.configData" . | sha256sum }}
+{{- if include "taskyard.managedSecret" . }}
+checksum/secret: {{ include "taskyard.secretData" . | sha256sum }}
+{{- end }}
+{{- end }}
+
+{{/*
+Container env shared by every role: credentials from Secrets. (dict "root" $ "secretName" name)
+where secretName is the chart-managed Secret to read inline credentials from.
+*/}}
+{{- define "taskyard.secretEnv" -}}
+{{- $v := .root.Values -}}
+- name: DATABASE_URL
+  valueFrom:
+    secretKeyRef:
+      {{- if $v.database.existingSecret }}
+      name: {{ $v.database.existingSecret }}
+      key: {{ $v.database.existingSecretKey }}
+      {{- else }}
+      name: {{ .secretName }}
+      key: DATABASE_URL
+      {{- end }}
+{{- if $v.temporal.existingSecret }}
+- name: TEMPORAL_API_KEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ $v.temporal.existingSecret }}
+      key: {{ $v.temporal.existingSecretKey }}
+{{- else if $v.temporal.apiKey }}
+- name: TEMPORAL_API_KEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ .secretName }}
+      key: TEMPORAL_API_KEY
+{{- end }}
+{{- end }}
+
+{{/* Volumes every pod has: /tmp (read-only root filesystem) and the Temporal TLS files. */}}
+{{- define "taskyard.volumes" -}}
+- name: tmp
+  emptyDir:
+    sizeLimit: {{ .Values.tmpSizeLimit }}
+{{- with .Values.temporal.tls.existingSecret }}
+- name: temporal-tls
+  secret:
+    secretName: {{ . }}
+    # 0440 (octal), written in decimal: YAML 1.1 and 1.2 parsers read a leading 0 differently.
+    defaultMode: 288
+{{- end }}
+{{- end }}
+
+{{- define "taskyard.volumeMounts" -}}
+- name: tmp
+  mountPath: /tmp
+{{- if .Values.temporal.tls.existingSecret }}
+- name: temporal-tls
+  mountPath: {{ .Values.temporal.tls.mountPath }}
+  readOnly: true
+{{- end }}
+{{- end }}
+
+{{/*
+Effective settings of one worker group as YAML: the group's own keys, else worker.* defaults.
+(dict "root" $ "name" groupName "group" groupValues)
+*/}}
+{{- define "taskyard.workerGroup" -}}
+{{- $w := .root.Values.worker }}
+{{- $g := .group | default dict }}
+name: {{ .name | quote }}
+enabled: {{ if and (hasKey $g "enabled") (kindIs "bool" $g.enabled) }}{{ $g.enabled }}{{ else }}true{{ end }}
+queues: {{ $g.queues | default list | toJson }}
+replicaCount: {{ if and (hasKey $g "replicaCount") (not (kindIs "invalid" $g.replicaCount)) }}{{ $g.replicaCount | int64 }}{{ else }}1{{ end }}
+concurrency: {{ coalesce $g.concurrency $w.concurrency | int64 }}
+terminationGracePeriodSeconds: {{ coalesce $g.terminationGracePeriodSeconds $w.terminationGracePeriodSeconds | int64 }}
+resources: {{ coalesce $g.resources $w.resources dict | toJson }}
+autoscaling: {{ $g.autoscaling | default dict | toJson }}
+podDisruptionBudget: {{ $g.podDisruptionBudget | default dict | toJson }}
+podAnnotations: {{ merge (deepCopy ($g.podAnnotations | default dict)) ($w.podAnnotations | default dict) | toJson }}
+podLabels: {{ merge (deepCopy ($g.podLabels | default dict)) ($w.podLabels | default dict) | toJson }}
+extraEnv: {{ concat ($w.extraEnv | default list) ($g.extraEnv | default list) | toJson }}
+extraVolumes: {{ concat ($w.extraVolumes | default list) ($g.extraVolumes | default list) | toJson }}
+extraVolumeMounts: {{ concat ($w.extraVolumeMounts | default list) ($g.extraVolumeMounts | default list) | toJson }}
+nodeSelector: {{ coalesce $g.nodeSelector $w.nodeSelector dict | toJson }}
+tolerations: {{ coalesce $g.tolerations $w.tolerations list | toJson }}
+affinity: {{ coalesce $g.affinity $w.affinity dict | toJson }}
+topologySpreadConstraints: {{ coalesce $g.topologySpreadConstraints $w.topologySpreadConstraints list | toJson }}
+priorityClassName: {{ coalesce $g.priorityClassName $w.priorityClassName "" | quote }}
+{{- end }}
+
+{{/* Names of the enabled worker groups, sorted, as a JSON list. */}}
+{{- define "taskyard.enabledWorkerGroups" -}}
+{{- $names := list }}
+{{- range $name, $group := .Values.worker.groups }}
+{{- $g := include "taskyard.workerGroup" (dict "root" $ "name" $name "group" $group) | fromYaml }}
+{{- if $g.enabled }}{{ $names = append $names $name }}{{ end }}
+{{- end }}
+{{- $names | sortAlpha | toJson }}
+{{- end }}
+
+{{/*
+topologySpreadConstraints with the role's selector filled in where labelSelector is missing.
+(dict "constraints" list "selector" selectorLabelsYaml)
+*/}}
+{{- define "taskyard.topologySpread" -}}
+{{- $out := list }}
+{{- range .constraints }}
+{{- $c := deepCopy . }}
+{{- if not $c.labelSelector }}
+{{- $_ := set $c "labelSelector" (dict "matchLabels" ($.selector | fromYaml)) }}
+{{- end }}
+{{- $out = append $out $c }}
+{{- end }}
+{{- toYaml $out }}
+{{- end }}

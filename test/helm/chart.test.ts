@@ -1,0 +1,503 @@
+// The Helm chart (helm/taskyard): lint, render, validate against the Kubernetes API schemas
+// offline, and check the behaviour that matters in a cluster.
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import type { IDeployment } from "kubernetes-models/apps/v1/Deployment";
+import type { IJob } from "kubernetes-models/batch/v1/Job";
+import type { IHorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler";
+import type { IIngress } from "kubernetes-models/networking.k8s.io/v1/Ingress";
+import type { IPodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget";
+import type { IConfigMap } from "kubernetes-models/v1/ConfigMap";
+import type { ISecret } from "kubernetes-models/v1/Secret";
+import type { IService } from "kubernetes-models/v1/Service";
+import type { IServiceMonitor } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor";
+import type { IIoK8sApiCoreV1Container as IContainer } from "kubernetes-models/v1/Container";
+import type { IIoK8sApiCoreV1EnvVar as IEnvVar } from "kubernetes-models/v1/EnvVar";
+import type { IIoK8sApiCoreV1PodTemplateSpec as IPodTemplateSpec } from "kubernetes-models/v1/PodTemplateSpec";
+import { beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { ensureHelm } from "../../scripts/lib/helm.mjs";
+import { schemaErrors, strictTypeErrors } from "./k8s-schema.js";
+import {
+  chartDir,
+  find,
+  helmLint,
+  helmTemplate,
+  NAMESPACE,
+  ofKind,
+  RELEASE,
+  render,
+  REQUIRED_VALUES,
+  type Manifest,
+  type RenderInput,
+} from "./render.js";
+
+const FULL = `${RELEASE}-taskyard`;
+const CI_FILES = ["ci/ha-values.yaml", "ci/external-secret-values.yaml", "ci/ingress-values.yaml", "ci/workers-only-values.yaml"];
+const CASES: Record<string, RenderInput> = {
+  "required values only": { values: REQUIRED_VALUES },
+  ...Object.fromEntries(CI_FILES.map((f) => [f, { files: [f] }])),
+};
+const chart = parse(readFileSync(path.join(chartDir, "Chart.yaml"), "utf8")) as { appVersion: string };
+
+let helm: string;
+const rendered: Record<string, Manifest[]> = {};
+
+beforeAll(async () => {
+  // Builds helm with `go install` on a machine that has none (minutes, once).
+  helm = ensureHelm({ quiet: true });
+  await Promise.all(Object.entries(CASES).map(async ([name, input]) => (rendered[name] = await render(helm, input))));
+}, 900_000);
+
+function podTemplates(manifests: Manifest[]): { id: string; template: IPodTemplateSpec }[] {
+  return manifests.flatMap((m) => {
+    if (m.kind === "Deployment") return [{ id: `Deployment/${m.metadata.name}`, template: (m as unknown as IDeployment).spec!.template }];
+    if (m.kind === "Job") return [{ id: `Job/${m.metadata.name}`, template: (m as unknown as IJob).spec!.template }];
+    return [];
+  });
+}
+
+function container(d: { spec?: { template: IPodTemplateSpec } }, name: string): IContainer {
+  const c = d.spec?.template.spec?.containers.find((x) => x.name === name);
+  if (!c) throw new Error(`no container ${name}`);
+  return c;
+}
+
+function env(c: IContainer, name: string): IEnvVar | undefined {
+  return c.env?.find((e) => e.name === name);
+}
+
+async function renderError(values: Record<string, unknown>): Promise<string> {
+  const r = await helmTemplate(helm, { values });
+  if (r.ok) throw new Error(`expected helm template to fail, it rendered ${r.manifests.length} manifests`);
+  return r.error;
+}
+
+/** REQUIRED_VALUES deep-merged with overrides (objects merge, anything else replaces). */
+function withValues(overrides: Record<string, unknown>): Record<string, unknown> {
+  const merge = (a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> => {
+    const out: Record<string, unknown> = { ...a };
+    for (const [k, v] of Object.entries(b)) {
+      const prev = out[k];
+      out[k] =
+        v && typeof v === "object" && !Array.isArray(v) && prev && typeof prev === "object" && !Array.isArray(prev)
+          ? merge(prev as Record<string, unknown>, v as Record<string, unknown>)
+          : v;
+    }
+    return out;
+  };
+  return merge(REQUIRED_VALUES, overrides);
+}
+
+describe("helm lint", () => {
+  it.each(Object.keys(CASES))("passes `helm lint --strict` with %s", async (name) => {
+    const r = await helmLint(helm, CASES[name]);
+    expect(r.output).toContain("0 chart(s) failed");
+    expect(r.ok).toBe(true);
+  });
+
+  it("passes `helm lint --strict` on the chart defaults, reporting the two required values", async () => {
+    // Lint mode turns `fail` into a note, so charts with required values still lint.
+    const r = await helmLint(helm);
+    expect(r.ok).toBe(true);
+    expect(r.output).toContain("database.url or database.existingSecret must be set");
+    expect(r.output).toContain("temporal.address must be set");
+  });
+
+  it("refuses to render the chart defaults alone, naming the missing database value", async () => {
+    const r = await helmTemplate(helm);
+    expect(r.ok).toBe(false);
+    expect(r.ok ? "" : r.error).toContain("database.url or database.existingSecret must be set");
+  });
+});
+
+describe("rendered manifests match the Kubernetes API", () => {
+  it.each(Object.keys(CASES))("every manifest of %s passes the Kubernetes JSON schema", (name) => {
+    const manifests = rendered[name]!;
+    expect(manifests.length).toBeGreaterThan(3);
+    expect(manifests.flatMap(schemaErrors)).toEqual([]);
+  });
+
+  it("no manifest of any case has an unknown or mistyped field", () => {
+    const all = Object.values(rendered).flat();
+    expect(strictTypeErrors(all)).toEqual([]);
+  }, 60_000);
+
+  it("the validators can fail: a wrongly typed value fails both, a misspelt field fails the strict check", () => {
+    const good = find<IDeployment>(rendered["required values only"]!, "Deployment", `${FULL}-serve`);
+    const mistyped = structuredClone(good) as unknown as Manifest & IDeployment;
+    mistyped.spec!.template.spec!.containers[0]!.readinessProbe = { grpc: { port: "grpc" as unknown as number } };
+    expect(schemaErrors(mistyped).join("\n")).toMatch(/readinessProbe\/grpc\/port must be integer/);
+    expect(strictTypeErrors([mistyped]).join("\n")).toMatch(/Deployment\/ty-taskyard-serve: Type 'string' is not assignable to type 'number'/);
+
+    const misspelt = structuredClone(good) as unknown as Manifest & IDeployment;
+    const c = misspelt.spec!.template.spec!.containers[0]! as IContainer & Record<string, unknown>;
+    c.readinesProbe = c.readinessProbe;
+    delete c.readinessProbe;
+    expect(strictTypeErrors([misspelt]).join("\n")).toMatch(/Deployment\/ty-taskyard-serve: .*'"?readinesProbe"?' does not exist/);
+  }, 60_000);
+});
+
+describe("serve", () => {
+  const manifests = () => rendered["required values only"]!;
+
+  it("has native gRPC startup, readiness and liveness probes on the API port", () => {
+    const serve = container(find<IDeployment>(manifests(), "Deployment", `${FULL}-serve`), "serve");
+    expect(serve.ports).toEqual([{ name: "grpc", containerPort: 8080, protocol: "TCP" }]);
+    for (const probe of [serve.startupProbe, serve.readinessProbe, serve.livenessProbe]) {
+      expect(probe?.grpc).toEqual({ port: 8080 });
+      expect(probe?.httpGet).toBeUndefined();
+    }
+    expect(serve.args).toEqual(["serve"]);
+  });
+
+  it("moves the probes and TASKYARD_PORT with serve.port and checks a named health service", async () => {
+    const ms = await render(helm, { values: withValues({ serve: { port: 9090, probes: { readiness: { service: "taskyard.v1.TaskService" } } } }) });
+    const serve = container(find<IDeployment>(ms, "Deployment", `${FULL}-serve`), "serve");
+    expect(serve.readinessProbe?.grpc).toEqual({ port: 9090, service: "taskyard.v1.TaskService" });
+    expect(serve.livenessProbe?.grpc).toEqual({ port: 9090 });
+    expect(find<IConfigMap>(ms, "ConfigMap", FULL).data?.TASKYARD_PORT).toBe("9090");
+  });
+
+  it("is exposed by a Service port named grpc with appProtocol kubernetes.io/h2c, selecting only serve pods", () => {
+    const svc = find<IService>(manifests(), "Service", FULL);
+    expect(svc.spec?.ports).toEqual([{ name: "grpc", port: 8080, targetPort: "grpc", protocol: "TCP", appProtocol: "kubernetes.io/h2c" }]);
+    expect(svc.spec?.selector).toEqual({
+      "app.kubernetes.io/name": "taskyard",
+      "app.kubernetes.io/instance": RELEASE,
+      "app.kubernetes.io/component": "serve",
+    });
+    const serve = find<IDeployment>(manifests(), "Deployment", `${FULL}-serve`);
+    expect(serve.spec?.template.metadata?.labels).toMatchObject(svc.spec!.selector!);
+  });
+
+  it("drains before SIGTERM: preStop sleep inside terminationGracePeriodSeconds", () => {
+    const d = find<IDeployment>(manifests(), "Deployment", `${FULL}-serve`);
+    expect(container(d, "serve").lifecycle?.preStop?.exec?.command).toEqual(["sleep", "5"]);
+    expect(d.spec?.template.spec?.terminationGracePeriodSeconds).toBe(30);
+    expect(d.spec?.replicas).toBe(2);
+  });
+});
+
+describe("security", () => {
+  it.each(Object.keys(CASES))("every pod and container of %s is restricted, with a writable /tmp only", (name) => {
+    const templates = podTemplates(rendered[name]!);
+    expect(templates.length).toBeGreaterThan(0);
+    for (const { id, template } of templates) {
+      const pod = template.spec!;
+      expect(pod.securityContext, id).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });
+      expect(pod.automountServiceAccountToken, id).toBe(false);
+      expect(pod.hostNetwork ?? false, id).toBe(false);
+      for (const c of [...(pod.initContainers ?? []), ...pod.containers]) {
+        expect(c.securityContext, `${id} ${c.name}`).toMatchObject({
+          runAsNonRoot: true,
+          allowPrivilegeEscalation: false,
+          readOnlyRootFilesystem: true,
+          capabilities: { drop: ["ALL"] },
+          seccompProfile: { type: "RuntimeDefault" },
+        });
+        expect(c.securityContext?.capabilities?.add ?? [], `${id} ${c.name}`).toEqual([]);
+        expect(c.securityContext?.privileged ?? false, `${id} ${c.name}`).toBe(false);
+        expect(c.volumeMounts, `${id} ${c.name}`).toContainEqual({ name: "tmp", mountPath: "/tmp" });
+        expect(c.resources?.requests, `${id} ${c.name}`).toBeDefined();
+      }
+      expect(pod.volumes, id).toContainEqual({ name: "tmp", emptyDir: { sizeLimit: "256Mi" } });
+    }
+  });
+
+  it("runs as the image's non-root uid (Dockerfile USER)", () => {
+    const dockerfile = readFileSync(path.join(chartDir, "..", "..", "Dockerfile"), "utf8");
+    const uid = Number(/^USER (\d+):(\d+)$/m.exec(dockerfile)?.[1]);
+    expect(uid).toBeGreaterThan(0);
+    for (const { template } of podTemplates(rendered["required values only"]!)) {
+      expect(template.spec?.securityContext?.runAsUser).toBe(uid);
+    }
+  });
+});
+
+describe("migration hook", () => {
+  const ms = () => rendered["required values only"]!;
+  const weight = (m: { metadata?: { annotations?: Record<string, string> } }) => Number(m.metadata?.annotations?.["helm.sh/hook-weight"]);
+
+  it("is a pre-install/pre-upgrade Job that runs `migrate` and is deleted once it succeeded", () => {
+    const job = find<IJob>(ms(), "Job", `${FULL}-migrate`);
+    expect(job.metadata?.annotations).toMatchObject({
+      "helm.sh/hook": "pre-install,pre-upgrade",
+      "helm.sh/hook-weight": "-5",
+      "helm.sh/hook-delete-policy": "before-hook-creation,hook-succeeded",
+    });
+    const c = container(job, "migrate");
+    expect(c.args).toEqual(["migrate"]);
+    expect(job.spec?.template.spec?.restartPolicy).toBe("Never");
+    expect(job.spec?.backoffLimit).toBe(2);
+  });
+
+  it("reads hook copies of its ConfigMap and ServiceAccount, created at a lower weight before it", () => {
+    const job = find<IJob>(ms(), "Job", `${FULL}-migrate`);
+    const hookCm = find<IConfigMap>(ms(), "ConfigMap", `${FULL}-migrate`);
+    const hookSa = find(ms(), "ServiceAccount", `${FULL}-migrate`);
+    for (const dep of [hookCm, hookSa]) {
+      expect(dep.metadata?.annotations?.["helm.sh/hook"]).toBe("pre-install,pre-upgrade");
+      expect(weight(dep)).toBeLessThan(weight(job));
+      expect(dep.metadata?.annotations?.["helm.sh/hook-delete-policy"]).toBe("before-hook-creation,hook-succeeded");
+    }
+    expect(container(job, "migrate").envFrom).toEqual([{ configMapRef: { name: `${FULL}-migrate` } }]);
+    expect(job.spec?.template.spec?.serviceAccountName).toBe(`${FULL}-migrate`);
+    // Same settings as the release's own ConfigMap.
+    expect(hookCm.data).toEqual(find<IConfigMap>(ms(), "ConfigMap", FULL).data);
+  });
+
+  it("with an inline database.url reads a hook Secret copy, not the release Secret that does not exist yet", async () => {
+    expect(ofKind(rendered["ci/ingress-values.yaml"]!, "Job")).toEqual([]); // that case migrates on start instead
+    const ms = await render(helm, { files: ["ci/ingress-values.yaml"], values: { migrations: { enabled: true } } });
+    const job = find<IJob>(ms, "Job", `${FULL}-migrate`);
+    const secret = find<ISecret>(ms, "Secret", `${FULL}-migrate`);
+    expect(secret.metadata?.annotations?.["helm.sh/hook"]).toBe("pre-install,pre-upgrade");
+    expect(weight(secret)).toBeLessThan(weight(job));
+    expect(secret.data).toEqual(find<ISecret>(ms, "Secret", FULL).data);
+    expect(env(container(job, "migrate"), "DATABASE_URL")?.valueFrom?.secretKeyRef).toEqual({ name: `${FULL}-migrate`, key: "DATABASE_URL" });
+  });
+
+  it("is not rendered when migrations.enabled is false", () => {
+    const ms2 = rendered["ci/workers-only-values.yaml"]!;
+    expect(ms2.filter((m) => m.metadata.annotations?.["helm.sh/hook"])).toEqual([]);
+  });
+});
+
+describe("configuration flows into the environment", () => {
+  it("takes DATABASE_URL and TEMPORAL_API_KEY from existing Secrets via secretKeyRef in every role", () => {
+    const ms = rendered["ci/external-secret-values.yaml"]!;
+    expect(ofKind(ms, "Secret")).toEqual([]); // the chart stores no credential
+    const containers = podTemplates(ms).flatMap(({ template }) => template.spec!.containers);
+    expect(containers.map((c) => c.name).sort()).toEqual(["migrate", "serve", "worker"]);
+    for (const c of containers) {
+      expect(env(c, "DATABASE_URL"), c.name).toEqual({
+        name: "DATABASE_URL",
+        valueFrom: { secretKeyRef: { name: "taskyard-credentials", key: "DATABASE_URL" } },
+      });
+      expect(env(c, "TEMPORAL_API_KEY")?.valueFrom?.secretKeyRef, c.name).toEqual({ name: "taskyard-credentials", key: "TEMPORAL_API_KEY" });
+    }
+    const data = find<IConfigMap>(ms, "ConfigMap", FULL).data!;
+    expect(data).toMatchObject({
+      TEMPORAL_ADDRESS: "us-east-1.aws.api.temporal.io:7233",
+      TEMPORAL_NAMESPACE: "taskyard-prod.a1b2c",
+      TEMPORAL_TLS: "true", // implied by the API key
+      TEMPORAL_UI_URL: "https://cloud.temporal.io/namespaces/taskyard-prod.a1b2c",
+    });
+    expect(Object.keys(data)).not.toContain("DATABASE_URL");
+    expect(Object.keys(data)).not.toContain("TEMPORAL_API_KEY");
+  });
+
+  it("uses database.existingSecretKey when the Secret names its key differently", () => {
+    const serve = container(find<IDeployment>(rendered["ci/ha-values.yaml"]!, "Deployment", `${FULL}-serve`), "serve");
+    expect(env(serve, "DATABASE_URL")?.valueFrom?.secretKeyRef).toEqual({ name: "taskyard-db", key: "url" });
+    expect(env(serve, "TEMPORAL_API_KEY")).toBeUndefined();
+  });
+
+  it("stores an inline database.url in the chart's Secret, never in the ConfigMap, and rolls pods when it changes", async () => {
+    const ms = rendered["ci/ingress-values.yaml"]!;
+    const secret = find<ISecret>(ms, "Secret", FULL);
+    expect(Buffer.from(secret.data!.DATABASE_URL!, "base64").toString()).toBe("mysql://taskyard:staging-password@mysql.staging.svc:3306/taskyard");
+    const cm = find<IConfigMap>(ms, "ConfigMap", FULL);
+    expect(JSON.stringify(cm)).not.toContain("staging-password");
+    const serve = find<IDeployment>(ms, "Deployment", `${FULL}-serve`);
+    expect(env(container(serve, "serve"), "DATABASE_URL")?.valueFrom?.secretKeyRef).toEqual({ name: FULL, key: "DATABASE_URL" });
+
+    const changed = await render(helm, { files: ["ci/ingress-values.yaml"], values: { database: { url: "mysql://taskyard:rotated@mysql.staging.svc:3306/taskyard" } } });
+    const before = serve.spec?.template.metadata?.annotations;
+    const after = find<IDeployment>(changed, "Deployment", `${FULL}-serve`).spec?.template.metadata?.annotations;
+    expect(after?.["checksum/secret"]).toMatch(/^[0-9a-f]{64}$/);
+    expect(after?.["checksum/secret"]).not.toBe(before?.["checksum/secret"]);
+    expect(after?.["checksum/config"]).toBe(before?.["checksum/config"]);
+  });
+
+  it("puts shared settings in the ConfigMap every role loads, extraEnv overriding the chart's keys", () => {
+    const ms = rendered["ci/ingress-values.yaml"]!;
+    expect(find<IConfigMap>(ms, "ConfigMap", FULL).data).toEqual({
+      TASKYARD_HOST: "0.0.0.0",
+      TASKYARD_PORT: "8080",
+      LOG_LEVEL: "debug",
+      DATABASE_POOL_SIZE: "10",
+      TASKYARD_MIGRATE_ON_START: "true",
+      TEMPORAL_ADDRESS: "temporal-frontend.temporal:7233",
+      TEMPORAL_NAMESPACE: "default",
+      TEMPORAL_TLS: "false",
+      TEMPORAL_UI_URL: "http://temporal-web.staging.example.com",
+      TASKYARD_CORS_ORIGINS: "https://console.staging.example.com,http://localhost:5173",
+      TASKYARD_DISPATCH_INTERVAL_MS: "1000",
+      TASKYARD_RECONCILE_INTERVAL_MS: "10000",
+      TASKYARD_PROGRESS_INTERVAL_MS: "1000",
+      TASKYARD_SHUTDOWN_GRACE_MS: "10000",
+    });
+    for (const { template } of podTemplates(ms)) {
+      expect(template.spec?.containers[0]?.envFrom).toEqual([{ configMapRef: { name: FULL } }]);
+    }
+  });
+
+  it("changes checksum/config on every pod template when a setting changes", async () => {
+    const base = rendered["required values only"]!;
+    const debug = await render(helm, { values: withValues({ config: { logLevel: "debug" } }) });
+    const sums = (ms: Manifest[]) => ofKind<IDeployment>(ms, "Deployment").map((d) => d.spec?.template.metadata?.annotations?.["checksum/config"]);
+    expect(sums(base).length).toBe(2);
+    expect(sums(base).every((s) => /^[0-9a-f]{64}$/.test(s ?? ""))).toBe(true);
+    for (const [a, b] of sums(base).map((s, i) => [s, sums(debug)[i]])) expect(a).not.toBe(b);
+  });
+
+  it("mounts the Temporal mTLS Secret read-only and points the TLS path variables at it", () => {
+    const ms = rendered["ci/ha-values.yaml"]!;
+    expect(find<IConfigMap>(ms, "ConfigMap", FULL).data).toMatchObject({
+      TEMPORAL_TLS: "true",
+      TEMPORAL_TLS_CLIENT_CERT_PATH: "/etc/taskyard/temporal-tls/tls.crt",
+      TEMPORAL_TLS_CLIENT_KEY_PATH: "/etc/taskyard/temporal-tls/tls.key",
+      TEMPORAL_TLS_SERVER_CA_CERT_PATH: "/etc/taskyard/temporal-tls/ca.crt",
+      TEMPORAL_TLS_SERVER_NAME: "temporal-frontend.temporal.svc",
+    });
+    for (const { id, template } of podTemplates(ms)) {
+      expect(template.spec?.volumes, id).toContainEqual({ name: "temporal-tls", secret: { secretName: "taskyard-temporal-client-tls", defaultMode: 0o440 } /* 288 */ });
+      expect(template.spec?.containers[0]?.volumeMounts, id).toContainEqual({ name: "temporal-tls", mountPath: "/etc/taskyard/temporal-tls", readOnly: true });
+    }
+  });
+
+  it("defaults the image tag to the chart's appVersion; a digest pins it", async () => {
+    const serve = container(find<IDeployment>(rendered["required values only"]!, "Deployment", `${FULL}-serve`), "serve");
+    expect(chart.appVersion).toBe("0.1.0");
+    expect(serve.image).toBe(`taskyard:${chart.appVersion}`);
+    const digest = `sha256:${"ab".repeat(32)}`;
+    const pinned = await render(helm, { values: withValues({ image: { repository: "registry.example.com/taskyard", tag: "9.9.9", digest } }) });
+    for (const { template } of podTemplates(pinned)) expect(template.spec?.containers[0]?.image).toBe(`registry.example.com/taskyard@${digest}`);
+  });
+});
+
+describe("workers", () => {
+  it("runs one Deployment per group with its own queues, concurrency, size and scheduling", () => {
+    const ms = rendered["ci/ha-values.yaml"]!;
+    const workers = ofKind<IDeployment>(ms, "Deployment").filter((d) => d.metadata?.labels?.["app.kubernetes.io/component"] === "worker");
+    expect(workers.map((d) => d.metadata?.name).sort()).toEqual([`${FULL}-worker-default`, `${FULL}-worker-video`]);
+
+    const general = container(find<IDeployment>(ms, "Deployment", `${FULL}-worker-default`), "worker");
+    expect(general.args).toEqual(["worker"]);
+    expect(env(general, "TASKYARD_WORKER_QUEUES")?.value).toBe("default,reports");
+    expect(env(general, "TASKYARD_WORKER_CONCURRENCY")?.value).toBe("20"); // worker.concurrency default
+    expect(general.resources?.requests).toEqual({ cpu: "250m", memory: "512Mi" }); // inherited
+
+    const videoDeployment = find<IDeployment>(ms, "Deployment", `${FULL}-worker-video`);
+    const video = container(videoDeployment, "worker");
+    expect(env(video, "TASKYARD_WORKER_QUEUES")?.value).toBe("video");
+    expect(env(video, "TASKYARD_WORKER_CONCURRENCY")?.value).toBe("2");
+    expect(video.resources?.limits).toMatchObject({ "nvidia.com/gpu": 1 });
+    expect(videoDeployment.spec?.replicas).toBe(2);
+    expect(videoDeployment.spec?.template.spec?.nodeSelector).toEqual({ "cloud.google.com/gke-accelerator": "nvidia-l4" });
+    expect(videoDeployment.spec?.template.spec?.terminationGracePeriodSeconds).toBe(300);
+    expect(videoDeployment.spec?.selector.matchLabels).toMatchObject({ "taskyard.io/worker-group": "video" });
+  });
+
+  it("serves /metrics and /healthz on TASKYARD_WORKER_METRICS_PORT with HTTP probes", () => {
+    const w = container(find<IDeployment>(rendered["ci/workers-only-values.yaml"]!, "Deployment", "taskyard-gpu-worker-gpu"), "worker");
+    expect(env(w, "TASKYARD_WORKER_METRICS_PORT")?.value).toBe("9100");
+    expect(w.ports).toEqual([{ name: "metrics", containerPort: 9100, protocol: "TCP" }]);
+    expect(w.readinessProbe?.httpGet).toEqual({ path: "/healthz", port: "metrics" });
+    expect(w.livenessProbe?.httpGet).toEqual({ path: "/healthz", port: "metrics" });
+  });
+
+  it("has no port and no probes when worker.metrics.enabled is false", async () => {
+    const ms = await render(helm, { values: withValues({ worker: { metrics: { enabled: false } } }) });
+    const w = container(find<IDeployment>(ms, "Deployment", `${FULL}-worker-default`), "worker");
+    expect(w.ports).toBeUndefined();
+    expect(w.readinessProbe).toBeUndefined();
+    expect(env(w, "TASKYARD_WORKER_METRICS_PORT")).toBeUndefined();
+    expect(ms.map((m) => m.metadata.name)).not.toContain(`${FULL}-worker-metrics`);
+  });
+
+  it("workers-only: no API, Ingress or migration, only the enabled groups", () => {
+    const ms = rendered["ci/workers-only-values.yaml"]!;
+    expect(ms.map((m) => `${m.kind}/${m.metadata.name}`).sort()).toEqual([
+      "ConfigMap/taskyard-gpu",
+      "Deployment/taskyard-gpu-worker-gpu",
+      "PodDisruptionBudget/taskyard-gpu-worker-gpu",
+      "Service/taskyard-gpu-worker-metrics",
+      "ServiceAccount/taskyard-gpu",
+    ]);
+  });
+});
+
+describe("scaling and exposure", () => {
+  it("autoscales serve and a worker group with HPAs aimed at their Deployments, leaving replicas unset", () => {
+    const ms = rendered["ci/ha-values.yaml"]!;
+    const hpas = ofKind<IHorizontalPodAutoscaler>(ms, "HorizontalPodAutoscaler");
+    expect(hpas.map((h) => h.spec?.scaleTargetRef.name).sort()).toEqual([`${FULL}-serve`, `${FULL}-worker-default`]);
+    const serveHpa = find<IHorizontalPodAutoscaler>(ms, "HorizontalPodAutoscaler", `${FULL}-serve`);
+    expect(serveHpa.spec).toMatchObject({ minReplicas: 3, maxReplicas: 12, behavior: { scaleDown: { stabilizationWindowSeconds: 300 } } });
+    expect(serveHpa.spec?.metrics).toEqual([{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 65 } } }]);
+    expect(find<IDeployment>(ms, "Deployment", `${FULL}-serve`).spec?.replicas).toBeUndefined();
+    expect(find<IDeployment>(ms, "Deployment", `${FULL}-worker-default`).spec?.replicas).toBeUndefined();
+    expect(find<IDeployment>(ms, "Deployment", `${FULL}-worker-video`).spec?.replicas).toBe(2);
+  });
+
+  it("guards serve and each worker group with PodDisruptionBudgets that select only their pods", () => {
+    const ms = rendered["ci/ha-values.yaml"]!;
+    const serve = find<IPodDisruptionBudget>(ms, "PodDisruptionBudget", `${FULL}-serve`);
+    expect(serve.spec?.minAvailable).toBe(2);
+    expect(serve.spec?.selector?.matchLabels).toEqual(find<IDeployment>(ms, "Deployment", `${FULL}-serve`).spec?.selector.matchLabels);
+    const video = find<IPodDisruptionBudget>(ms, "PodDisruptionBudget", `${FULL}-worker-video`);
+    expect(video.spec).toMatchObject({ minAvailable: 1 });
+    expect(video.spec?.selector?.matchLabels).toEqual(find<IDeployment>(ms, "Deployment", `${FULL}-worker-video`).spec?.selector.matchLabels);
+    expect(find<IPodDisruptionBudget>(ms, "PodDisruptionBudget", `${FULL}-worker-default`).spec).toMatchObject({ maxUnavailable: 1 });
+  });
+
+  it("fills the role's selector into topologySpreadConstraints", () => {
+    const d = find<IDeployment>(rendered["ci/ha-values.yaml"]!, "Deployment", `${FULL}-serve`);
+    const tsc = d.spec?.template.spec?.topologySpreadConstraints ?? [];
+    expect(tsc).toHaveLength(2);
+    for (const c of tsc) expect(c.labelSelector?.matchLabels).toEqual(d.spec?.selector.matchLabels);
+  });
+
+  it("routes the Ingress to the grpc port with the nginx GRPC backend protocol and TLS", () => {
+    const ing = find<IIngress>(rendered["ci/ingress-values.yaml"]!, "Ingress", FULL);
+    expect(ing.metadata?.annotations?.["nginx.ingress.kubernetes.io/backend-protocol"]).toBe("GRPC");
+    expect(ing.spec?.ingressClassName).toBe("nginx");
+    expect(ing.spec?.tls).toEqual([{ secretName: "taskyard-staging-tls", hosts: ["taskyard.staging.example.com"] }]);
+    expect(ing.spec?.rules?.[0]?.http?.paths[0]?.backend.service).toEqual({ name: FULL, port: { name: "grpc" } });
+  });
+
+  it("scrapes /metrics of serve (grpc port) and workers (metrics port) with ServiceMonitors", () => {
+    const ms = rendered["ci/ha-values.yaml"]!;
+    const serve = find<IServiceMonitor>(ms, "ServiceMonitor", `${FULL}-serve`);
+    expect(serve.metadata?.labels).toMatchObject({ release: "kube-prometheus-stack" });
+    expect(serve.spec.endpoints?.[0]).toMatchObject({ port: "grpc", path: "/metrics", interval: "15s" });
+    expect(serve.spec.selector.matchLabels).toEqual(find<IService>(ms, "Service", FULL).spec?.selector);
+    expect(serve.spec.namespaceSelector?.matchNames).toEqual([NAMESPACE]);
+    const worker = find<IServiceMonitor>(ms, "ServiceMonitor", `${FULL}-worker`);
+    expect(worker.spec.endpoints?.[0]).toMatchObject({ port: "metrics", path: "/metrics" });
+    expect(worker.spec.selector.matchLabels).toEqual(find<IService>(ms, "Service", `${FULL}-worker-metrics`).spec?.selector);
+    expect(ofKind(rendered["required values only"]!, "ServiceMonitor")).toEqual([]);
+  });
+});
+
+describe("invalid values stop rendering with a message naming the value", () => {
+  const cases: [string, Record<string, unknown>, string][] = [
+    ["no database at all", { temporal: REQUIRED_VALUES.temporal }, "database.url or database.existingSecret must be set"],
+    ["two database sources", withValues({ database: { url: "mysql://u:p@db:3306/t" } }), "database.url must be empty when database.existingSecret is set"],
+    ["a non-MySQL URL", { temporal: REQUIRED_VALUES.temporal, database: { url: "postgres://u:p@db/t" } }, "database.url must start with mysql://"],
+    ["no Temporal address", { database: REQUIRED_VALUES.database }, "temporal.address must be set"],
+    ["a Temporal address with a scheme", withValues({ temporal: { address: "http://temporal:7233" } }), "temporal.address must be host:port without a scheme"],
+    ["mTLS files without TLS", withValues({ temporal: { tls: { existingSecret: "client-tls" } } }), "temporal.tls.enabled must be true when temporal.tls.existingSecret is set"],
+    ["a CORS origin with a path", withValues({ config: { corsOrigins: ["https://app.example.com/ui"] } }), "config.corsOrigins must list origins"],
+    ["a grace period shorter than the drain", withValues({ config: { shutdownGraceMs: 30000 } }), "serve.terminationGracePeriodSeconds must exceed"],
+    ["a worker group without queues", withValues({ worker: { groups: { default: { queues: [] } } } }), "worker.groups.default.queues must list at least one Taskyard queue"],
+    ["a worker group name that is no DNS label", withValues({ worker: { groups: { GPU_nodes: { queues: ["video"] } } } }), "worker.groups.GPU_nodes must be named with lowercase letters"],
+    ["a queue list with a comma inside a name", withValues({ worker: { groups: { default: { queues: ["a,b"] } } } }), "worker.groups.default.queues must hold queue names without commas"],
+    ["nothing to deploy", withValues({ serve: { enabled: false }, worker: { groups: { default: { enabled: false } } } }), "serve.enabled must be true or worker.groups must enable at least one group"],
+    ["an Ingress without serve", withValues({ serve: { enabled: false }, ingress: { enabled: true } }), "ingress.enabled must be false when serve.enabled is false"],
+    ["an HPA with min above max", withValues({ serve: { autoscaling: { enabled: true, minReplicas: 5, maxReplicas: 3 } } }), "serve.autoscaling.minReplicas must not exceed serve.autoscaling.maxReplicas"],
+    ["a PDB that blocks drains", withValues({ serve: { replicaCount: 1, podDisruptionBudget: { enabled: true } } }), "serve.podDisruptionBudget.minAvailable must be lower than serve.replicaCount"],
+    ["a PDB with both bounds", withValues({ serve: { podDisruptionBudget: { enabled: true, maxUnavailable: 1 } } }), "serve.podDisruptionBudget must set exactly one of minAvailable and maxUnavailable"],
+    // values.schema.json: types and enums
+    ["an unknown log level", withValues({ config: { logLevel: "loud" } }), "at '/config/logLevel': value must be one of"],
+    ["a misspelt key", withValues({ serve: { replicas: 3 } }), "additional properties 'replicas' not allowed"],
+    ["a pool size out of range", withValues({ database: { poolSize: 0 } }), "/database/poolSize"],
+  ];
+
+  it.each(cases)("%s", async (_name, values, message) => {
+    expect(await renderError(values)).toContain(message);
+  });
+});
