@@ -46,12 +46,25 @@ const schema = z.object({
   TASKYARD_WORKER_QUEUES: list.default(["default"]),
   TASKYARD_WORKER_CONCURRENCY: int(1, 10_000).default(10),
   TASKYARD_WORKFLOW_BUNDLE_PATH: optionalString,
+  TASKYARD_WORKER_METRICS_PORT: int(0, 65535).optional(),
   TASKYARD_DISPATCH_INTERVAL_MS: int(10, 600_000).default(1000),
   TASKYARD_RECONCILE_INTERVAL_MS: int(100, 3_600_000).default(30_000),
   TASKYARD_PROGRESS_INTERVAL_MS: int(0, 600_000).default(1000),
   TASKYARD_SHUTDOWN_GRACE_MS: int(0, 600_000).default(10_000),
   TASKYARD_DATA_DIR: z.string().min(1).default(".data"),
   TEMPORAL_CLI_PATH: optionalString,
+  // Authentication and limits (docs/security.md).
+  TASKYARD_AUTH_MODE: z.enum(["on", "off"]).optional(),
+  TASKYARD_AUTH_JWKS_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  TASKYARD_AUTH_JWKS_FILE: optionalString,
+  TASKYARD_AUTH_JWT_ISSUERS: list.default([]),
+  TASKYARD_AUTH_JWT_AUDIENCE: list.default([]),
+  TASKYARD_AUTH_TENANT_CLAIM: z.string().trim().min(1).default("tenant"),
+  TASKYARD_AUTH_ROLES_CLAIM: z.string().trim().min(1).default("roles"),
+  TASKYARD_AUTH_PRINCIPAL_CLAIM: z.string().trim().min(1).default("sub"),
+  TASKYARD_CREATE_RATE_PER_SECOND: z.coerce.number().min(0).max(1_000_000).default(100),
+  TASKYARD_CREATE_BURST: int(1, 1_000_000).default(1000),
+  TASKYARD_MAX_STREAMS_PER_CALLER: int(0, 100_000).default(16),
 });
 
 export type Config = Readonly<{
@@ -78,12 +91,30 @@ export type Config = Readonly<{
     queues: readonly string[];
     concurrency: number;
     workflowBundlePath: string | undefined;
+    /** When set, the worker serves GET /metrics and GET /healthz over HTTP on this port. */
+    metricsPort: number | undefined;
   }>;
   dispatchIntervalMs: number;
   reconcileIntervalMs: number;
   progressIntervalMs: number;
   shutdownGraceMs: number;
   dataDir: string;
+  auth: Readonly<{
+    /** undefined = the command's default: on for `serve`, off for `dev`. */
+    mode: "on" | "off" | undefined;
+    jwksUrl: string | undefined;
+    jwksFile: string | undefined;
+    issuers: readonly string[];
+    audiences: readonly string[];
+    claims: Readonly<{ tenant: string; roles: string; principal: string }>;
+  }>;
+  limits: Readonly<{
+    /** Tasks each tenant may create per second (token bucket, per replica); 0 = unlimited. */
+    createRatePerSecond: number;
+    createBurst: number;
+    /** Open WatchTask / reflection streams per caller (per replica); 0 = unlimited. */
+    maxStreamsPerCaller: number;
+  }>;
 }>;
 
 /** Thrown once with every invalid variable; the message names each of them. */
@@ -111,6 +142,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     problems.push("TEMPORAL_TLS_CLIENT_CERT_PATH and TEMPORAL_TLS_CLIENT_KEY_PATH must be set together");
   }
   if (e.TASKYARD_WORKER_QUEUES.length === 0) problems.push("TASKYARD_WORKER_QUEUES: must name at least one queue");
+  problems.push(...authProblems(e));
   if (problems.length > 0) throw new ConfigError(problems);
 
   return Object.freeze({
@@ -138,13 +170,48 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       queues: Object.freeze([...e.TASKYARD_WORKER_QUEUES]),
       concurrency: e.TASKYARD_WORKER_CONCURRENCY,
       workflowBundlePath: e.TASKYARD_WORKFLOW_BUNDLE_PATH,
+      metricsPort: e.TASKYARD_WORKER_METRICS_PORT,
     }),
     dispatchIntervalMs: e.TASKYARD_DISPATCH_INTERVAL_MS,
     reconcileIntervalMs: e.TASKYARD_RECONCILE_INTERVAL_MS,
     progressIntervalMs: e.TASKYARD_PROGRESS_INTERVAL_MS,
     shutdownGraceMs: e.TASKYARD_SHUTDOWN_GRACE_MS,
     dataDir: e.TASKYARD_DATA_DIR,
+    auth: Object.freeze({
+      mode: e.TASKYARD_AUTH_MODE,
+      jwksUrl: e.TASKYARD_AUTH_JWKS_URL,
+      jwksFile: e.TASKYARD_AUTH_JWKS_FILE,
+      issuers: Object.freeze([...e.TASKYARD_AUTH_JWT_ISSUERS]),
+      audiences: Object.freeze([...e.TASKYARD_AUTH_JWT_AUDIENCE]),
+      claims: Object.freeze({ tenant: e.TASKYARD_AUTH_TENANT_CLAIM, roles: e.TASKYARD_AUTH_ROLES_CLAIM, principal: e.TASKYARD_AUTH_PRINCIPAL_CLAIM }),
+    }),
+    limits: Object.freeze({
+      createRatePerSecond: e.TASKYARD_CREATE_RATE_PER_SECOND,
+      createBurst: e.TASKYARD_CREATE_BURST,
+      maxStreamsPerCaller: e.TASKYARD_MAX_STREAMS_PER_CALLER,
+    }),
   });
+}
+
+/**
+ * JWTs are accepted only with a key source, at least one issuer and one audience: a token minted
+ * for another application of the same identity provider must not work here. Keys are fetched
+ * over HTTPS, except from loopback (a sidecar or a test).
+ */
+function authProblems(e: z.infer<typeof schema>): string[] {
+  const problems: string[] = [];
+  const keySource = e.TASKYARD_AUTH_JWKS_URL !== undefined || e.TASKYARD_AUTH_JWKS_FILE !== undefined;
+  if (keySource && e.TASKYARD_AUTH_JWT_ISSUERS.length === 0) problems.push("TASKYARD_AUTH_JWT_ISSUERS: must name the accepted token issuers when a JWKS URL or file is set");
+  if (keySource && e.TASKYARD_AUTH_JWT_AUDIENCE.length === 0) problems.push("TASKYARD_AUTH_JWT_AUDIENCE: must name the accepted token audience when a JWKS URL or file is set");
+  if (!keySource && (e.TASKYARD_AUTH_JWT_ISSUERS.length > 0 || e.TASKYARD_AUTH_JWT_AUDIENCE.length > 0)) {
+    problems.push("TASKYARD_AUTH_JWKS_URL: set it (or TASKYARD_AUTH_JWKS_FILE) so tokens of the configured issuers can be verified");
+  }
+  if (e.TASKYARD_AUTH_JWKS_URL) {
+    const url = new URL(e.TASKYARD_AUTH_JWKS_URL);
+    const loopback = ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
+    if (url.protocol !== "https:" && !loopback) problems.push(`TASKYARD_AUTH_JWKS_URL: must be an https:// URL (got ${JSON.stringify(e.TASKYARD_AUTH_JWKS_URL)})`);
+  }
+  return problems;
 }
 
 /** Every variable `loadConfig` reads, for `--help` and the README. */

@@ -55,6 +55,9 @@ export function createActivities(deps: ActivityDeps): TaskActivities {
           await writer.report({ current, total, percent: percentOf(current, total), message });
           throwIfAborted();
         },
+        async addArtifact(a) {
+          await deps.lifecycle.addArtifact(tenant, taskId, attempt, { name: a.name, uri: a.uri, kind: a.kind ?? "file", metadata: a.metadata ?? {} });
+        },
         async enterCommitPhase() {
           throwIfAborted();
           if (!(await deps.lifecycle.enterCommitPhase(tenant, taskId, attempt))) throw new CancelledFailure("task aborted before its commit phase");

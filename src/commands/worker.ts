@@ -5,6 +5,8 @@ import { createDefaultRegistry } from "../activities/handlers/registry.js";
 import { startWorker } from "../app/worker.js";
 import { connectWorker } from "../infra/temporal/connection.js";
 import { loadWorkflowBundle } from "../infra/temporal/worker.js";
+import { createMetrics } from "../infra/metrics.js";
+import { startWorkerHttp } from "../infra/worker-http.js";
 import { openDatabase, requireTemporalAddress, untilSignal } from "./shared.js";
 
 export async function runWorker(config: Config, logger: Logger, queues: readonly string[] | undefined): Promise<void> {
@@ -14,12 +16,19 @@ export async function runWorker(config: Config, logger: Logger, queues: readonly
   const bundle = await loadWorkflowBundle(config.worker.workflowBundlePath);
   const group = await startWorker({ config, dataSource, connection, registry: createDefaultRegistry(), bundle, logger, queues });
   const running = group.run();
+  let state = "running";
+  void running.finally(() => (state = "stopped"));
+  const side = config.worker.metricsPort !== undefined
+    ? await startWorkerHttp(config.worker.metricsPort, config.host, createMetrics(), () => state === "running")
+    : undefined;
   await Promise.race([
     running,
     untilSignal(async () => {
+      state = "stopping";
       await group.shutdown();
     }, logger),
   ]);
+  await side?.close();
   await connection.close();
   await dataSource.destroy();
 }

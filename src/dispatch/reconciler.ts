@@ -62,7 +62,7 @@ export class Reconciler {
               },
             } as const);
       const after = await lifecycle.finish(task.tenant, task.id, task.attempt, outcome, "system:reconciler");
-      if (after.status !== task.status) {
+      if (after && after.status !== task.status) {
         repaired++;
         logger.warn({ taskId: task.id, from: task.status, to: after.status, workflow: state }, "reconciled task");
       }

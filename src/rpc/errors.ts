@@ -30,10 +30,15 @@ const CODES: ReadonlyArray<[new (...args: never[]) => DomainError, Code]> = [
   [UnauthenticatedError, Code.Unauthenticated],
 ];
 
+/** The gRPC code of a domain error, or undefined for an unexpected error type. */
+export function domainCode(err: DomainError): Code | undefined {
+  return CODES.find(([type]) => err instanceof type)?.[1];
+}
+
 export function toConnectError(err: unknown, logger: Logger, procedure: string): ConnectError {
   if (err instanceof ConnectError) return err;
   if (err instanceof DomainError) {
-    const code = CODES.find(([type]) => err instanceof type)?.[1];
+    const code = domainCode(err);
     if (code !== undefined) {
       if (code === Code.Unavailable) logger.warn({ err: err.cause ?? err, procedure }, err.message);
       return new ConnectError(err.message, code, undefined, undefined, err);
@@ -67,5 +72,5 @@ export function errorInterceptor(logger: Logger): Interceptor {
   };
 }
 
-/** Exported for tests and for code that maps one error outside an RPC (batch results). */
+/** `Code.FailedPrecondition` → "FAILED_PRECONDITION" (batch results name codes as gRPC does). */
 export const errorCodeName = (code: Code): string => Code[code].replace(/([a-z])([A-Z])/g, "$1_$2").toUpperCase();

@@ -1,38 +1,116 @@
 /**
  * TaskService RPC handlers: read the caller, validate the request into a domain input, call one
- * service method, convert the answer. RPCs not implemented here answer UNIMPLEMENTED.
+ * service method, convert the answer. Nothing here decides anything.
  */
 import { create } from "@bufbuild/protobuf";
-import type { ServiceImpl } from "@connectrpc/connect";
-import { ListTaskEventsResponseSchema, ListTasksResponseSchema, type TaskService as TaskServiceDesc } from "../gen/taskyard/v1/task_service_pb.js";
-import type { TaskService } from "../tasks/service.js";
+import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
+import { Code } from "@connectrpc/connect";
+import {
+  BatchCreateTasksResponseSchema,
+  BatchGetTasksResponseSchema,
+  BatchTaskResultSchema,
+  GetTaskFilterOptionsResponseSchema,
+  ListTaskEventsResponseSchema,
+  ListTasksResponseSchema,
+  type TaskService as TaskServiceDesc,
+} from "../gen/taskyard/v1/task_service_pb.js";
+import type { BatchResult, BatchTarget, TaskService } from "../tasks/service.js";
+import type { Caller, Task } from "../tasks/types.js";
 import { callerOf } from "./caller.js";
 import { eventToPb, taskToPb } from "./convert.js";
-import { validateCreateTask, validateId, validateListTasks, validatePageSize } from "./validate.js";
+import { domainCode, errorCodeName } from "./errors.js";
+import {
+  validateBatchCreate,
+  validateBatchTarget,
+  validateCloneTask,
+  validateCreateTask,
+  validateId,
+  validateIds,
+  validateListTasks,
+  validatePageSize,
+  validateSelection,
+  validateTagLists,
+  validateUpdateTask,
+  validateWaitTimeout,
+} from "./validate.js";
 
 export interface TaskHandlerDeps {
   service: TaskService;
   temporalUiUrl: (workflowId: string | null, runId: string | null) => string;
 }
 
-export function createTaskHandlers({ service, temporalUiUrl }: TaskHandlerDeps): Partial<ServiceImpl<typeof TaskServiceDesc>> {
-  const toPb = (t: Parameters<typeof taskToPb>[0]) => taskToPb(t, temporalUiUrl);
+export function createTaskHandlers({ service, temporalUiUrl }: TaskHandlerDeps): ServiceImpl<typeof TaskServiceDesc> {
+  const toPb = (t: Task) => taskToPb(t, temporalUiUrl);
+  const results = (rs: BatchResult[]) =>
+    rs.map((r) =>
+      create(BatchTaskResultSchema, {
+        id: r.id,
+        ok: r.ok,
+        errorCode: r.error ? errorCodeName(domainCode(r.error) ?? Code.Internal) : "",
+        errorMessage: r.error?.message ?? "",
+      }),
+    );
+  const batch = (ctx: HandlerContext, target: BatchTarget, op: (caller: Caller, id: string) => Promise<unknown>) => {
+    const caller = callerOf(ctx);
+    return service.batch(caller, target, (id) => op(caller, id)).then((rs) => ({ results: results(rs) }));
+  };
+
   return {
     async createTask(req, ctx) {
       return toPb(await service.create(callerOf(ctx), validateCreateTask(req)));
+    },
+
+    async batchCreateTasks(req, ctx) {
+      const tasks = await service.createMany(callerOf(ctx), validateBatchCreate(req), req.validateOnly);
+      return create(BatchCreateTasksResponseSchema, { tasks: tasks.map(toPb) });
     },
 
     async getTask(req, ctx) {
       return toPb(await service.get(callerOf(ctx), validateId("id", req.id)));
     },
 
+    async batchGetTasks(req, ctx) {
+      const tasks = await service.getMany(callerOf(ctx), validateIds("ids", req.ids));
+      return create(BatchGetTasksResponseSchema, { tasks: tasks.map(toPb) });
+    },
+
     async listTasks(req, ctx) {
       const page = await service.list(callerOf(ctx), validateListTasks(req));
-      return create(ListTasksResponseSchema, {
-        tasks: page.tasks.map(toPb),
-        nextPageToken: page.nextPageToken,
-        totalSize: page.totalSize,
+      return create(ListTasksResponseSchema, { tasks: page.tasks.map(toPb), nextPageToken: page.nextPageToken, totalSize: page.totalSize });
+    },
+
+    async getTaskFilterOptions(req, ctx) {
+      const selection = validateSelection({
+        project: "",
+        type: "",
+        statuses: [],
+        queue: "",
+        createdBy: "",
+        tags: [],
+        labels: {},
+        parentId: "",
+        createTime: req.createTime,
+        startTime: undefined,
+        endTime: undefined,
+        search: "",
+        filter: "",
+        includeArchived: req.includeArchived,
       });
+      const f = await service.filterOptions(callerOf(ctx), selection);
+      const opts = (xs: Array<{ value: string; count: number }>) => xs.map((x) => ({ value: x.value, count: BigInt(x.count) }));
+      return create(GetTaskFilterOptionsResponseSchema, {
+        projects: opts(f.projects),
+        types: opts(f.types),
+        queues: opts(f.queues),
+        createdBy: opts(f.createdBy),
+        tags: opts(f.tags),
+        statuses: f.statuses.map((s) => ({ value: `TASK_STATUS_${s.value}`, count: BigInt(s.count) })),
+      });
+    },
+
+    async updateTask(req, ctx) {
+      const { id, update, force } = validateUpdateTask(req);
+      return toPb(await service.update(callerOf(ctx), id, update, force));
     },
 
     async cancelTask(req, ctx) {
@@ -43,9 +121,68 @@ export function createTaskHandlers({ service, temporalUiUrl }: TaskHandlerDeps):
       return toPb(await service.retry(callerOf(ctx), validateId("id", req.id), req.reason, req.force));
     },
 
+    async resetTask(req, ctx) {
+      return toPb(await service.reset(callerOf(ctx), validateId("id", req.id), req.reason, req.force));
+    },
+
+    async cloneTask(req, ctx) {
+      const { id, overrides, start, requestId } = validateCloneTask(req);
+      return toPb(await service.clone(callerOf(ctx), id, overrides, start, requestId));
+    },
+
+    async deleteTask(req, ctx) {
+      await service.delete(callerOf(ctx), validateId("id", req.id), req.force);
+      return {};
+    },
+
+    async archiveTask(req, ctx) {
+      return toPb(await service.setArchived(callerOf(ctx), validateId("id", req.id), true));
+    },
+
+    async unarchiveTask(req, ctx) {
+      return toPb(await service.setArchived(callerOf(ctx), validateId("id", req.id), false));
+    },
+
+    async publishTask(req, ctx) {
+      return toPb(await service.publish(callerOf(ctx), validateId("id", req.id)));
+    },
+
     async listTaskEvents(req, ctx) {
       const page = await service.listEvents(callerOf(ctx), validateId("id", req.id), validatePageSize("page_size", req.pageSize, 100), req.pageToken);
       return create(ListTaskEventsResponseSchema, { events: page.events.map(eventToPb), nextPageToken: page.nextPageToken });
+    },
+
+    async *watchTask(req, ctx) {
+      for await (const task of service.watch(callerOf(ctx), validateId("id", req.id), ctx.signal)) yield toPb(task);
+    },
+
+    async waitTask(req, ctx) {
+      return toPb(await service.wait(callerOf(ctx), validateId("id", req.id), validateWaitTimeout(req.timeout), ctx.signal));
+    },
+
+    batchCancelTasks(req, ctx) {
+      return batch(ctx, validateBatchTarget(req.ids, req.filter), (caller, id) => service.cancel(caller, id, req.reason));
+    },
+
+    batchRetryTasks(req, ctx) {
+      return batch(ctx, validateBatchTarget(req.ids, req.filter), (caller, id) => service.retry(caller, id, req.reason, false));
+    },
+
+    batchArchiveTasks(req, ctx) {
+      return batch(ctx, validateBatchTarget(req.ids, req.filter), (caller, id) => service.setArchived(caller, id, true));
+    },
+
+    batchUnarchiveTasks(req, ctx) {
+      return batch(ctx, validateBatchTarget(req.ids, req.filter), (caller, id) => service.setArchived(caller, id, false));
+    },
+
+    batchDeleteTasks(req, ctx) {
+      return batch(ctx, validateBatchTarget(req.ids, req.filter), (caller, id) => service.delete(caller, id, req.force));
+    },
+
+    batchUpdateTaskTags(req, ctx) {
+      const { add, remove } = validateTagLists(req.addTags, req.removeTags);
+      return batch(ctx, validateBatchTarget(req.ids, req.filter), (caller, id) => service.updateTags(caller, id, add, remove));
     },
   };
 }

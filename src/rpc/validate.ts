@@ -4,9 +4,18 @@
  */
 import type { JsonObject } from "@bufbuild/protobuf";
 import { InvalidArgumentError } from "../domain/errors.js";
-import type { CreateTaskRequest, ListTasksRequest } from "../gen/taskyard/v1/task_service_pb.js";
+import { timestampDate } from "@bufbuild/protobuf/wkt";
+import type {
+  BatchCreateTasksRequest,
+  CloneTaskRequest,
+  CreateTaskRequest,
+  ListTasksRequest,
+  TimeRange,
+  UpdateTaskRequest,
+} from "../gen/taskyard/v1/task_service_pb.js";
 import type { Task as PbTask } from "../gen/taskyard/v1/task_pb.js";
-import type { CreateTaskInput, ListTasksInput } from "../tasks/service.js";
+import { BATCH_LIMIT, type BatchTarget, type CloneOverrides, type CreateTaskInput, type ListTasksInput, type Selection, type TaskUpdate } from "../tasks/service.js";
+import { DEFAULT_ORDER, ORDER_COLUMNS, type OrderColumn, type OrderTerm, type TimeBounds } from "../tasks/repository.js";
 import { DEFAULT_QUEUE } from "../queues/types.js";
 import type { TaskStatus } from "../tasks/status.js";
 import { DEFAULT_RETRY_POLICY, DEFAULT_TIMEOUTS, type NewTask, type RetryPolicy, type TaskTimeouts } from "../tasks/types.js";
@@ -137,19 +146,211 @@ export function validatePageSize(field: string, size: number, fallback: number):
   return size === 0 ? fallback : size;
 }
 
-export function validateListTasks(req: ListTasksRequest): ListTasksInput {
-  const pageSize = validatePageSize("page_size", req.pageSize, LIMITS.pageSizeDefault);
-  if (req.page < 0) bad("page", `must be 1 or more (got ${req.page})`);
-  if (req.page > 0 && req.pageToken) bad("page", "use either page or page_token, not both");
+function timeBounds(field: string, range: TimeRange | undefined): TimeBounds | undefined {
+  if (!range) return undefined;
+  const start = range.startTime ? timestampDate(range.startTime) : undefined;
+  const end = range.endTime ? timestampDate(range.endTime) : undefined;
+  if (start && end && start >= end) bad(`${field}.end_time`, "must be after start_time");
+  return { start, end };
+}
+
+function validateTagFilter(field: string, tags: readonly string[]): { include: string[]; exclude: string[] } | undefined {
+  if (tags.length === 0) return undefined;
+  if (tags.length > LIMITS.tags) bad(field, `at most ${LIMITS.tags} tags`);
+  const include: string[] = [];
+  const exclude: string[] = [];
+  tags.forEach((t, i) => {
+    const negated = t.startsWith("-");
+    const tag = negated ? t.slice(1) : t;
+    if (!tag) bad(`${field}[${i}]`, "must not be empty");
+    maxLength(`${field}[${i}]`, tag, LIMITS.tagLength);
+    (negated ? exclude : include).push(tag);
+  });
+  return { include, exclude };
+}
+
+/** `order_by`: comma-separated whitelisted fields, each optionally followed by `desc` or `asc`. */
+export function parseOrderBy(orderBy: string): OrderTerm[] {
+  if (!orderBy.trim()) return [...DEFAULT_ORDER];
+  const terms = orderBy.split(",").map((part, i) => {
+    const words = part.trim().split(/\s+/);
+    const [column, direction, extra] = words;
+    if (!column || extra !== undefined || (direction !== undefined && !/^(asc|desc)$/i.test(direction))) {
+      bad("order_by", `term ${i + 1} ("${part.trim().slice(0, 64)}") must be "<field>" or "<field> desc"`);
+    }
+    if (!(column in ORDER_COLUMNS)) bad("order_by", `cannot order by "${column.slice(0, 64)}"; allowed: ${Object.keys(ORDER_COLUMNS).join(", ")}`);
+    return { column: column as OrderColumn, desc: direction?.toLowerCase() === "desc" };
+  });
+  if (new Set(terms.map((t) => t.column)).size !== terms.length) bad("order_by", "names a field twice");
+  return terms;
+}
+
+/** The selection fields ListTasks shares with GetTaskFilterOptions and the batch RPCs. */
+export function validateSelection(req: Pick<ListTasksRequest, "project" | "type" | "statuses" | "queue" | "createdBy" | "tags" | "labels" | "parentId" | "createTime" | "startTime" | "endTime" | "search" | "filter" | "includeArchived">): Selection {
   const statuses: TaskStatus[] = req.statuses.map((s, i) => statusFromPb(s) ?? bad(`statuses[${i}]`, `unknown task status ${s}`));
+  if (req.parentId) validateId("parent_id", req.parentId);
   return {
     project: req.project || undefined,
     type: req.type || undefined,
     statuses,
+    queue: req.queue || undefined,
+    createdBy: req.createdBy || undefined,
+    tags: validateTagFilter("tags", req.tags),
+    labels: Object.keys(req.labels).length > 0 ? validateLabels("labels", req.labels) : undefined,
+    parentId: req.parentId || undefined,
+    createTime: timeBounds("create_time", req.createTime),
+    startTime: timeBounds("start_time", req.startTime),
+    endTime: timeBounds("end_time", req.endTime),
+    search: req.search.trim() ? maxLength("search", req.search.trim(), 256) : undefined,
     filter: req.filter.trim() ? compileFilter(req.filter) : undefined,
     includeArchived: req.includeArchived,
+  };
+}
+
+export function validateListTasks(req: ListTasksRequest): ListTasksInput {
+  const pageSize = validatePageSize("page_size", req.pageSize, LIMITS.pageSizeDefault);
+  if (req.page < 0) bad("page", `must be 1 or more (got ${req.page})`);
+  if (req.page > 0 && req.pageToken) bad("page", "use either page or page_token, not both");
+  return {
+    ...validateSelection(req),
+    order: parseOrderBy(req.orderBy),
     pageSize,
     pageToken: req.pageToken || undefined,
     page: req.page || undefined,
   };
+}
+
+/** A batch targets `ids` or a `filter`, never both, never neither. */
+export function validateBatchTarget(ids: readonly string[], filter: string): BatchTarget {
+  if (ids.length > 0 && filter.trim()) bad("filter", "give either ids or filter, not both");
+  if (ids.length === 0 && !filter.trim()) bad("ids", "give ids or a filter");
+  if (ids.length > BATCH_LIMIT) bad("ids", `at most ${BATCH_LIMIT} ids (got ${ids.length})`);
+  if (ids.length > 0) return { ids: ids.map((id, i) => validateId(`ids[${i}]`, id)) };
+  return { selection: { filter: compileFilter(filter), includeArchived: true } };
+}
+
+export function validateIds(field: string, ids: readonly string[]): string[] {
+  if (ids.length === 0) bad(field, "give at least one id");
+  if (ids.length > BATCH_LIMIT) bad(field, `at most ${BATCH_LIMIT} ids (got ${ids.length})`);
+  return ids.map((id, i) => validateId(`${field}[${i}]`, id));
+}
+
+export function validateBatchCreate(req: BatchCreateTasksRequest): CreateTaskInput[] {
+  if (req.requests.length === 0) bad("requests", "give at least one request");
+  if (req.requests.length > BATCH_LIMIT) bad("requests", `at most ${BATCH_LIMIT} requests (got ${req.requests.length})`);
+  return req.requests.map((r, i) => {
+    try {
+      return validateCreateTask(r);
+    } catch (err) {
+      if (err instanceof InvalidArgumentError) throw new InvalidArgumentError(`requests[${i}].${err.message}`, `requests[${i}].${err.field ?? ""}`);
+      throw err;
+    }
+  });
+}
+
+const UPDATE_PATHS: Record<string, keyof TaskUpdate> = {
+  name: "name",
+  comment: "comment",
+  tags: "tags",
+  labels: "labels",
+  project: "project",
+  type: "type",
+  params: "params",
+  queue: "queue",
+  priority: "priority",
+  retry_policy: "retryPolicy",
+  max_attempts: "retryPolicy",
+  timeouts: "timeouts",
+  dedupe_key: "dedupeKey",
+};
+
+export function validateUpdateTask(req: UpdateTaskRequest): { id: string; update: TaskUpdate; force: boolean } {
+  const t = req.task;
+  if (!t) bad("task", "is required");
+  const id = validateId("task.id", t.id);
+  const paths = req.updateMask?.paths ?? [];
+  if (paths.length === 0) bad("update_mask", `name at least one field; allowed: ${Object.keys(UPDATE_PATHS).join(", ")}`);
+  const update: TaskUpdate = {};
+  for (const path of paths) {
+    const key = UPDATE_PATHS[path];
+    if (!key) bad("update_mask", `cannot update "${path.slice(0, 64)}"; allowed: ${Object.keys(UPDATE_PATHS).join(", ")}`);
+    switch (key) {
+      case "name":
+        update.name = maxLength("task.name", t.name.trim(), LIMITS.nameLength) || bad("task.name", "must not be empty");
+        break;
+      case "comment":
+        update.comment = maxLength("task.comment", t.comment, LIMITS.commentLength);
+        break;
+      case "tags":
+        update.tags = validateTags("task.tags", t.tags);
+        break;
+      case "labels":
+        update.labels = validateLabels("task.labels", t.labels);
+        break;
+      case "project":
+        update.project = maxLength("task.project", t.project.trim(), LIMITS.projectLength) || bad("task.project", "must not be empty");
+        break;
+      case "type":
+        if (!TYPE_RE.test(t.type)) bad("task.type", "must be a task type");
+        update.type = t.type;
+        break;
+      case "params":
+        update.params = validateParams("task.params", t.params);
+        break;
+      case "queue":
+        if (!NAME_RE.test(t.queue)) bad("task.queue", "must match [a-z0-9][a-z0-9._-]{0,62}");
+        update.queue = t.queue;
+        break;
+      case "priority":
+        if (t.priority < 0 || t.priority > 100) bad("task.priority", `must be between 0 and 100 (got ${t.priority})`);
+        update.priority = t.priority;
+        break;
+      case "retryPolicy":
+        update.retryPolicy = validateRetryPolicy(t);
+        break;
+      case "timeouts":
+        update.timeouts = validateTimeouts(t);
+        break;
+      case "dedupeKey":
+        update.dedupeKey = t.dedupeKey ? maxLength("task.dedupe_key", t.dedupeKey, LIMITS.dedupeKeyLength) : null;
+        break;
+    }
+  }
+  return { id, update, force: req.force };
+}
+
+export function validateCloneTask(req: CloneTaskRequest): { id: string; overrides: CloneOverrides; start: boolean; requestId: string | null } {
+  const id = validateId("id", req.id);
+  const o = req.overrides;
+  const overrides: CloneOverrides = {};
+  if (o) {
+    if (o.name !== undefined) overrides.name = maxLength("overrides.name", o.name.trim(), LIMITS.nameLength) || undefined;
+    if (o.params) overrides.params = validateParams("overrides.params", o.params);
+    if (Object.keys(o.labels).length > 0) overrides.labels = validateLabels("overrides.labels", o.labels);
+    if (o.tags.length > 0) overrides.tags = validateTags("overrides.tags", o.tags);
+    if (o.project !== undefined) overrides.project = maxLength("overrides.project", o.project.trim(), LIMITS.projectLength) || undefined;
+    if (o.queue !== undefined) {
+      if (!NAME_RE.test(o.queue)) bad("overrides.queue", "must match [a-z0-9][a-z0-9._-]{0,62}");
+      overrides.queue = o.queue;
+    }
+    if (o.parentId !== undefined) overrides.parentId = validateId("overrides.parent_id", o.parentId);
+    if (o.priority !== undefined) {
+      if (o.priority < 1 || o.priority > 100) bad("overrides.priority", "must be between 1 and 100");
+      overrides.priority = o.priority;
+    }
+  }
+  return { id, overrides, start: req.start ?? true, requestId: req.requestId ? maxLength("request_id", req.requestId, LIMITS.requestIdLength) : null };
+}
+
+/** WaitTask's timeout: default 30 s, at most 60 s. */
+export function validateWaitTimeout(timeout: { seconds: bigint; nanos: number } | undefined): number {
+  if (!timeout) return 30_000;
+  const ms = durationToMs(timeout);
+  if (ms < 0 || ms > 60_000) bad("timeout", `must be between 0 and 60 s (got ${ms} ms)`);
+  return ms;
+}
+
+export function validateTagLists(add: readonly string[], remove: readonly string[]): { add: string[]; remove: string[] } {
+  if (add.length === 0 && remove.length === 0) bad("add_tags", "give tags to add or to remove");
+  return { add: validateTags("add_tags", add), remove: validateTags("remove_tags", remove) };
 }

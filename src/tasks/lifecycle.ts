@@ -6,7 +6,7 @@
 import { NotFoundError } from "../domain/errors.js";
 import type { TaskRepository } from "./repository.js";
 import { isTerminal } from "./status.js";
-import type { ItemFailure, JsonObject, Progress, Task, TaskErrorInfo } from "./types.js";
+import type { Artifact, ItemFailure, JsonObject, Progress, Task, TaskErrorInfo } from "./types.js";
 
 export type Outcome =
   | { kind: "completed"; result: JsonObject; itemsSucceeded: number; itemsFailed: number; itemFailures: ItemFailure[]; error: TaskErrorInfo | null }
@@ -57,11 +57,22 @@ export class TaskLifecycle {
     return task !== undefined && task.attempt === attempt && (task.status === "RUNNING" || task.status === "CANCELLING");
   }
 
+  /** Adds (or replaces, by name) an artifact the handler published. */
+  async addArtifact(tenant: string, id: string, attempt: number, artifact: Artifact): Promise<void> {
+    await this.tasks.transaction(async (tx) => {
+      const current = await tx.get(tenant, id, { lock: true });
+      if (!current || current.attempt !== attempt) return;
+      const artifacts = [...current.artifacts.filter((a) => a.name !== artifact.name), artifact];
+      await tx.patch(tenant, id, { artifacts });
+    });
+  }
+
   /** Records the end of an attempt. Idempotent: a repeat, or a stale attempt, changes nothing. */
-  async finish(tenant: string, id: string, attempt: number, outcome: Outcome, actor = SYSTEM): Promise<Task> {
+  async finish(tenant: string, id: string, attempt: number, outcome: Outcome, actor = SYSTEM): Promise<Task | undefined> {
     return this.tasks.transaction(async (tx) => {
       const current = await tx.get(tenant, id, { lock: true });
-      if (!current) throw new NotFoundError(`task "${id}" not found`);
+      // Deleted meanwhile (DeleteTask with force): nothing left to record.
+      if (!current) return undefined;
       if (current.attempt !== attempt || isTerminal(current.status) || (current.status !== "RUNNING" && current.status !== "CANCELLING")) {
         return current;
       }

@@ -12,15 +12,56 @@ import { rowToTask, taskToRow } from "./mapping.js";
 import { isTerminal, type TaskStatus } from "./status.js";
 import type { Task, TaskEvent } from "./types.js";
 
-export interface TaskListQuery {
+export interface TimeBounds {
+  start?: Date;
+  end?: Date;
+}
+
+/** Every way ListTasks and the batch RPCs select tasks; all conditions AND together. */
+export interface TaskSelection {
   tenant: string;
   project?: string;
   type?: string;
   statuses?: readonly TaskStatus[];
+  queue?: string;
+  createdBy?: string;
+  /** Tags that must be present / absent. */
+  tags?: { include: readonly string[]; exclude: readonly string[] };
+  labels?: Readonly<Record<string, string>>;
+  parentId?: string;
+  createTime?: TimeBounds;
+  startTime?: TimeBounds;
+  endTime?: TimeBounds;
+  /** Free text over name, comment and label values (case-insensitive substring). */
+  search?: string;
   /** Compiled AIP-160 filter (`?` placeholders, alias `t`). */
   filter?: SqlFragment;
   includeArchived: boolean;
-  /** Keyset cursor: rows strictly older than this (create_time desc, id desc). */
+}
+
+/** Sortable columns (the `order_by` whitelist) → SQL. */
+export const ORDER_COLUMNS = {
+  create_time: "t.create_time",
+  update_time: "t.update_time",
+  start_time: "t.start_time",
+  end_time: "t.end_time",
+  priority: "t.priority",
+  name: "t.name",
+  status: "t.status",
+  project: "t.project",
+  type: "t.type",
+  progress_percent: "t.progress_percent",
+} as const;
+export type OrderColumn = keyof typeof ORDER_COLUMNS;
+export interface OrderTerm {
+  column: OrderColumn;
+  desc: boolean;
+}
+export const DEFAULT_ORDER: readonly OrderTerm[] = [{ column: "create_time", desc: true }];
+
+export interface TaskListQuery extends TaskSelection {
+  order: readonly OrderTerm[];
+  /** Keyset cursor for the default order: rows strictly older than this (create_time desc, id desc). */
   after?: { createTime: Date; id: string };
   offset?: number;
   limit: number;
@@ -43,11 +84,40 @@ export class TaskRepository {
   }
 
   async insert(task: Task, event: StatusChange): Promise<void> {
+    await this.insertMany([task], event);
+  }
+
+  /** Multi-row inserts of tasks and their creation events (BatchCreateTasks: one statement each). */
+  async insertMany(tasks: readonly Task[], event: StatusChange): Promise<void> {
+    if (tasks.length === 0) return;
     await dbCall(async () => {
-      const row = taskToRow(task);
-      row.dedupeLive = isTerminal(task.status) ? null : task.dedupeKey;
-      await this.manager.insert(TaskEntity, row);
-      await this.appendEvent(task, null, task.status, event);
+      await this.manager.insert(
+        TaskEntity,
+        tasks.map((task) => ({ ...taskToRow(task), dedupeLive: isTerminal(task.status) ? null : task.dedupeKey })),
+      );
+      const time = new Date();
+      await this.manager.insert(
+        TaskEventEntity,
+        tasks.map((task) => ({
+          tenant: task.tenant,
+          taskId: task.id,
+          time,
+          actor: event.actor,
+          fromStatus: null,
+          toStatus: task.status,
+          reason: event.reason,
+          message: event.message ?? "",
+          attempt: task.attempt,
+        })),
+      );
+    });
+  }
+
+  /** Deletes a task and its history. */
+  async delete(tenant: string, id: string): Promise<void> {
+    await dbCall(async () => {
+      await this.manager.delete(TaskEventEntity, { tenant, taskId: id });
+      await this.manager.delete(TaskEntity, { tenant, id });
     });
   }
 
@@ -74,25 +144,11 @@ export class TaskRepository {
 
   async list(q: TaskListQuery): Promise<{ tasks: Task[]; totalSize: number }> {
     return dbCall(async () => {
-      const base = this.manager.createQueryBuilder(TaskEntity, "t").where("t.tenant = :tenant", { tenant: q.tenant });
-      if (q.project !== undefined) base.andWhere("t.project = :project", { project: q.project });
-      if (q.type !== undefined) base.andWhere("t.type = :type", { type: q.type });
-      if (q.statuses && q.statuses.length > 0) base.andWhere("t.status IN (:...statuses)", { statuses: q.statuses });
-      if (!q.includeArchived) base.andWhere("t.archived = false");
-      if (q.filter) {
-        // TypeORM binds named parameters only: number the fragment's `?`s (its SQL text holds no
-        // user literals, so every `?` is a placeholder).
-        let i = 0;
-        const params: Record<string, unknown> = {};
-        const sql = q.filter.sql.replace(/\?/g, () => {
-          params[`f${i}`] = q.filter!.params[i];
-          return `:f${i++}`;
-        });
-        base.andWhere(`(${sql})`, params);
-      }
-
+      const base = this.select(q);
       const totalSize = await base.clone().getCount();
-      const page = base.clone().orderBy("t.create_time", "DESC").addOrderBy("t.id", "DESC").limit(q.limit);
+      const page = base.clone().limit(q.limit);
+      for (const term of q.order) page.addOrderBy(ORDER_COLUMNS[term.column], term.desc ? "DESC" : "ASC");
+      page.addOrderBy("t.id", q.order[0]?.desc === false ? "ASC" : "DESC");
       if (q.after) {
         page.andWhere("(t.create_time < :ct OR (t.create_time = :ct AND t.id < :cid))", {
           ct: q.after.createTime,
@@ -104,6 +160,93 @@ export class TaskRepository {
       const rows = await page.getMany();
       return { tasks: rows.map(rowToTask), totalSize };
     });
+  }
+
+  /** Ids of the tasks a selection matches, newest first, at most `limit` (+1 to detect overflow). */
+  async selectIds(q: TaskSelection, limit: number): Promise<string[]> {
+    const rows = await dbCall(() =>
+      this.select(q).select("t.id", "id").orderBy("t.create_time", "DESC").addOrderBy("t.id", "DESC").limit(limit).getRawMany<{ id: string }>(),
+    );
+    return rows.map((r) => r.id);
+  }
+
+  async getMany(tenant: string, ids: readonly string[]): Promise<Task[]> {
+    if (ids.length === 0) return [];
+    const rows = await dbCall(() =>
+      this.manager.createQueryBuilder(TaskEntity, "t").where("t.tenant = :tenant AND t.id IN (:...ids)", { tenant, ids }).getMany(),
+    );
+    return rows.map(rowToTask);
+  }
+
+  /** Distinct values with counts, for GetTaskFilterOptions. */
+  async facets(q: TaskSelection): Promise<Record<"projects" | "types" | "queues" | "createdBy" | "statuses" | "tags", Array<{ value: string; count: number }>>> {
+    return dbCall(async () => {
+      const by = async (column: string) => {
+        const rows = await this.select(q)
+          .select(column, "value")
+          .addSelect("COUNT(*)", "count")
+          .groupBy(column)
+          .orderBy("count", "DESC")
+          .addOrderBy("value", "ASC")
+          .limit(1000)
+          .getRawMany<{ value: string; count: string }>();
+        return rows.map((r) => ({ value: r.value, count: Number(r.count) }));
+      };
+      const [projects, types, queues, createdBy, statuses] = await Promise.all(
+        ["t.project", "t.type", "t.queue", "t.created_by", "t.status"].map(by),
+      );
+      const [sql, params] = this.select(q).select("t.id", "id").getQueryAndParameters();
+      // Tags live in a JSON array: unnest them with JSON_TABLE over the same selection.
+      const tagRows: Array<{ value: string; count: string }> = await this.manager.query(
+        `SELECT jt.tag AS value, COUNT(*) AS count
+           FROM (${sql}) sel
+           JOIN tasks t2 ON t2.id = sel.id
+           JOIN JSON_TABLE(t2.tags, '$[*]' COLUMNS (tag VARCHAR(128) PATH '$')) jt
+          GROUP BY jt.tag ORDER BY count DESC, value ASC LIMIT 1000`,
+        params,
+      );
+      return { projects, types, queues, createdBy, statuses: statuses!, tags: tagRows.map((r) => ({ value: r.value, count: Number(r.count) })) };
+    });
+  }
+
+  private select(q: TaskSelection) {
+    const qb = this.manager.createQueryBuilder(TaskEntity, "t").where("t.tenant = :tenant", { tenant: q.tenant });
+    if (q.project !== undefined) qb.andWhere("t.project = :project", { project: q.project });
+    if (q.type !== undefined) qb.andWhere("t.type = :type", { type: q.type });
+    if (q.statuses && q.statuses.length > 0) qb.andWhere("t.status IN (:...statuses)", { statuses: q.statuses });
+    if (q.queue !== undefined) qb.andWhere("t.queue = :queue", { queue: q.queue });
+    if (q.createdBy !== undefined) qb.andWhere("t.created_by = :createdBy", { createdBy: q.createdBy });
+    if (q.parentId !== undefined) qb.andWhere("t.parent_id = :parentId", { parentId: q.parentId });
+    q.tags?.include.forEach((tag, i) => qb.andWhere(`JSON_CONTAINS(t.tags, JSON_QUOTE(:ti${i}))`, { [`ti${i}`]: tag }));
+    q.tags?.exclude.forEach((tag, i) => qb.andWhere(`NOT JSON_CONTAINS(t.tags, JSON_QUOTE(:te${i}))`, { [`te${i}`]: tag }));
+    Object.entries(q.labels ?? {}).forEach(([key, value], i) =>
+      qb.andWhere(`JSON_UNQUOTE(JSON_EXTRACT(t.labels, :lk${i})) = :lv${i}`, { [`lk${i}`]: `$."${key}"`, [`lv${i}`]: value }),
+    );
+    for (const [column, bounds] of [
+      ["create_time", q.createTime],
+      ["start_time", q.startTime],
+      ["end_time", q.endTime],
+    ] as const) {
+      if (bounds?.start) qb.andWhere(`t.${column} >= :${column}_from`, { [`${column}_from`]: bounds.start });
+      if (bounds?.end) qb.andWhere(`t.${column} < :${column}_to`, { [`${column}_to`]: bounds.end });
+    }
+    if (q.search) {
+      const like = `%${q.search.replace(/[!%_]/g, (c) => `!${c}`)}%`;
+      qb.andWhere("(t.name LIKE :search ESCAPE '!' OR t.comment LIKE :search ESCAPE '!' OR JSON_SEARCH(t.labels, 'one', :search, '!') IS NOT NULL)", { search: like });
+    }
+    if (!q.includeArchived) qb.andWhere("t.archived = false");
+    if (q.filter) {
+      // TypeORM binds named parameters only: number the fragment's `?`s (its SQL text holds no
+      // user literals, so every `?` is a placeholder).
+      let i = 0;
+      const params: Record<string, unknown> = {};
+      const sql = q.filter.sql.replace(/\?/g, () => {
+        params[`f${i}`] = q.filter!.params[i];
+        return `:f${i++}`;
+      });
+      qb.andWhere(`(${sql})`, params);
+    }
+    return qb;
   }
 
   /**

@@ -1,18 +1,18 @@
 /**
- * The task service: every task use case, transport-free. Handlers in rpc/ convert requests into
- * these inputs; the execution side (activities, reconciler) uses TaskLifecycle.
- * Invariants kept here: a task and its queue entry are written in one transaction; every status
- * change goes through TaskRepository.transition (compare-and-set + event); the tenant of the
- * caller scopes every read and write.
+ * The task service: every task use case of TaskService, transport-free. Handlers in rpc/
+ * convert requests into these inputs; the execution side (activities, reconciler) uses
+ * TaskLifecycle. Invariants kept here: a task and its queue entry are written in one
+ * transaction; every status change goes through TaskRepository.transition (compare-and-set +
+ * event); the tenant of the caller scopes every read and write.
  */
 import { v7 as uuidv7 } from "uuid";
-import { AlreadyExistsError, FailedPreconditionError, InvalidArgumentError, NotFoundError } from "../domain/errors.js";
+import { AlreadyExistsError, DomainError, FailedPreconditionError, InvalidArgumentError, NotFoundError } from "../domain/errors.js";
 import type { QueueRepository } from "../queues/repository.js";
-import { DEFAULT_QUEUE } from "../queues/types.js";
-import type { SqlFragment } from "./filter/index.js";
-import type { TaskRepository } from "./repository.js";
-import { cancelRefusal, retryRefusal, type TaskStatus } from "./status.js";
+import { DEFAULT_QUEUE, type Queue } from "../queues/types.js";
 import type { TaskLifecycle } from "./lifecycle.js";
+import { DEFAULT_ORDER, type OrderTerm, type TaskRepository, type TaskSelection } from "./repository.js";
+import type { TaskRow } from "../infra/db/entities.js";
+import { cancelRefusal, isTerminal, resetRefusal, retryRefusal, TERMINAL_STATUSES } from "./status.js";
 import type { Caller, NewTask, Task, TaskEvent } from "./types.js";
 import type { WorkflowGateway } from "./workflow-gateway.js";
 
@@ -23,17 +23,54 @@ export interface CreateTaskInput {
   start: boolean;
 }
 
-export interface ListTasksInput {
-  project?: string;
-  type?: string;
-  statuses?: TaskStatus[];
-  /** A compiled AIP-160 filter over the tasks table alias `t`. */
-  filter?: SqlFragment;
-  includeArchived: boolean;
+export type Selection = Omit<TaskSelection, "tenant">;
+
+export interface ListTasksInput extends Selection {
+  order: readonly OrderTerm[];
   pageSize: number;
   pageToken?: string;
   page?: number;
 }
+
+/** Spec and metadata a client may change with UpdateTask (the field mask's paths). */
+export interface TaskUpdate {
+  name?: string;
+  comment?: string;
+  tags?: string[];
+  labels?: Record<string, string>;
+  project?: string;
+  // Spec fields: only while PENDING unless `force`.
+  type?: string;
+  params?: NewTask["params"];
+  queue?: string;
+  priority?: number;
+  retryPolicy?: NewTask["retryPolicy"];
+  timeouts?: NewTask["timeouts"];
+  dedupeKey?: string | null;
+}
+export const METADATA_FIELDS = ["name", "comment", "tags", "labels", "project"] as const;
+export const SPEC_FIELDS = ["type", "params", "queue", "priority", "retryPolicy", "timeouts", "dedupeKey"] as const;
+
+export interface CloneOverrides {
+  name?: string;
+  params?: NewTask["params"];
+  labels?: Record<string, string>;
+  tags?: string[];
+  project?: string;
+  queue?: string;
+  parentId?: string;
+  priority?: number;
+}
+
+/** One task's outcome inside a Batch… RPC. */
+export interface BatchResult {
+  id: string;
+  ok: boolean;
+  error?: DomainError;
+}
+
+/** How a Batch… RPC picks its tasks: explicit ids, or a selection (an AIP-160 filter). */
+export type BatchTarget = { ids: readonly string[] } | { selection: Selection };
 
 export interface TaskServiceDeps {
   tasks: TaskRepository;
@@ -46,27 +83,385 @@ export interface TaskServiceDeps {
   onEnqueued?: () => void;
 }
 
+/** Most tasks one Batch… RPC touches; a filter matching more is refused. */
+export const BATCH_LIMIT = 1000;
+/** How often WatchTask and WaitTask look at the task (they also work across replicas). */
+export const WATCH_POLL_MS = 250;
+
 export class TaskService {
   constructor(private readonly deps: TaskServiceDeps) {}
 
   async create(caller: Caller, input: CreateTaskInput): Promise<Task> {
+    const [task] = await this.createMany(caller, [input], input.validateOnly);
+    return task!;
+  }
+
+  /**
+   * Creates tasks in one transaction with multi-row inserts; each entry is idempotent on its
+   * own request_id / dedupe_key (an entry that matches an existing task answers that task).
+   */
+  async createMany(caller: Caller, inputs: readonly CreateTaskInput[], validateOnly: boolean): Promise<Task[]> {
     const { tasks, queues } = this.deps;
-    const spec = input.task;
-    if (!this.deps.knownTypes.has(spec.type)) {
-      throw new InvalidArgumentError(
-        `task.type: unknown task type "${spec.type}"; known types: ${[...this.deps.knownTypes].sort().join(", ")}`,
-        "task.type",
-      );
+    const queueCache = new Map<string, Queue>();
+    const answers: Array<Task | undefined> = [];
+    const fresh: Task[] = [];
+    const seenRequestIds = new Map<string, Task>();
+    for (const [i, input] of inputs.entries()) {
+      const at = inputs.length > 1 ? `requests[${i}].` : "";
+      this.checkType(input.task.type, `${at}task.type`);
+      const existing = await this.findExisting(caller.tenant, input.requestId, input.task.dedupeKey);
+      const repeated = input.requestId ? seenRequestIds.get(input.requestId) : undefined;
+      if (existing || repeated) {
+        answers.push(existing ?? repeated);
+        continue;
+      }
+      const queue = await this.queueFor(caller.tenant, input.task.queue, queueCache, `${at}task.queue`);
+      const task = this.newTask(caller, input, queue);
+      if (input.requestId) seenRequestIds.set(input.requestId, task);
+      fresh.push(task);
+      answers.push(task);
     }
-    const existing = await this.findExisting(caller.tenant, input.requestId, spec.dedupeKey);
-    if (existing) return existing;
+    if (validateOnly || fresh.length === 0) return answers.map((t) => t!);
 
-    const queue = spec.queue === DEFAULT_QUEUE ? await queues.ensureDefault(caller.tenant) : await queues.get(caller.tenant, spec.queue);
-    if (!queue) throw new InvalidArgumentError(`task.queue: queue "${spec.queue}" does not exist`, "task.queue");
+    try {
+      await tasks.transaction(async (tx, manager) => {
+        await tx.insertMany(fresh, { actor: caller.principal, reason: "CREATED", message: "created" });
+        const entries = queues.withManager(manager);
+        for (const t of fresh) {
+          if (t.status === "QUEUED") await entries.addEntry({ taskId: t.id, tenant: t.tenant, queue: t.queue, priority: t.priority, enqueueTime: t.createTime });
+        }
+      });
+    } catch (err) {
+      // Lost a race with an identical request: answer what the winner created (idempotency).
+      if (err instanceof AlreadyExistsError && inputs.length === 1) {
+        const winner = await this.findExisting(caller.tenant, inputs[0]!.requestId, inputs[0]!.task.dedupeKey);
+        if (winner) return [winner];
+      }
+      if (err instanceof AlreadyExistsError) {
+        throw new FailedPreconditionError("a concurrent request created some of these tasks; repeat the call to get every task", { cause: err });
+      }
+      throw err;
+    }
+    if (fresh.some((t) => t.status === "QUEUED")) this.deps.onEnqueued?.();
+    const stored = new Map((await tasks.getMany(caller.tenant, fresh.map((t) => t.id))).map((t) => [t.id, t]));
+    return answers.map((t) => stored.get(t!.id) ?? t!);
+  }
 
+  async get(caller: Caller, id: string): Promise<Task> {
+    const task = await this.deps.tasks.get(caller.tenant, id);
+    if (!task) throw notFound(id);
+    return task;
+  }
+
+  async getMany(caller: Caller, ids: readonly string[]): Promise<Task[]> {
+    const found = new Map((await this.deps.tasks.getMany(caller.tenant, ids)).map((t) => [t.id, t]));
+    return ids.map((id) => found.get(id) ?? (() => { throw notFound(id); })());
+  }
+
+  async list(caller: Caller, input: ListTasksInput): Promise<{ tasks: Task[]; nextPageToken: string; totalSize: number }> {
+    const { order, pageSize, pageToken, page, ...selection } = input;
+    const keyset = isDefaultOrder(order);
+    const cursor = pageToken ? decodePageToken(pageToken) : undefined;
+    if (cursor && "createTime" in cursor !== keyset) {
+      throw new InvalidArgumentError("page_token: does not match this order_by; pass next_page_token with the same request", "page_token");
+    }
+    const offset = cursor && "offset" in cursor ? cursor.offset : page && page > 1 ? (page - 1) * pageSize : undefined;
+    const { tasks, totalSize } = await this.deps.tasks.list({
+      tenant: caller.tenant,
+      ...selection,
+      order,
+      after: cursor && "createTime" in cursor ? cursor : undefined,
+      offset,
+      limit: pageSize + 1,
+    });
+    const hasMore = tasks.length > pageSize;
+    const rows = hasMore ? tasks.slice(0, pageSize) : tasks;
+    const last = rows[rows.length - 1];
+    let nextPageToken = "";
+    if (hasMore && last) {
+      // Keyset for the default order (stable under inserts, fast at any depth); offset otherwise.
+      nextPageToken = keyset && !page ? encodeKeyset(last) : encodeOffset((offset ?? 0) + pageSize);
+    }
+    return { tasks: rows, nextPageToken, totalSize };
+  }
+
+  async filterOptions(caller: Caller, selection: Selection) {
+    return this.deps.tasks.facets({ tenant: caller.tenant, ...selection });
+  }
+
+  /** Field-mask update: metadata any time (unless published); spec fields only while PENDING unless `force`. */
+  async update(caller: Caller, id: string, update: TaskUpdate, force: boolean): Promise<Task> {
+    const { tasks, queues } = this.deps;
+    if (update.type !== undefined) this.checkType(update.type, "task.type");
+    const task = await tasks.transaction(async (tx, manager) => {
+      const current = await tx.get(caller.tenant, id, { lock: true });
+      if (!current) throw notFound(id);
+      if (current.published && !force) throw new FailedPreconditionError(`task ${id} is published and cannot be edited; pass force to edit anyway`);
+      const specChanged = SPEC_FIELDS.filter((f) => update[f] !== undefined);
+      if (specChanged.length > 0 && current.status !== "PENDING" && !force) {
+        throw new FailedPreconditionError(`cannot change ${specChanged.join(", ")} of a ${current.status} task; only PENDING tasks may change spec fields unless force is set`);
+      }
+      if (specChanged.length > 0 && (current.status === "RUNNING" || current.status === "CANCELLING")) {
+        throw new FailedPreconditionError(`cannot change ${specChanged.join(", ")} of a ${current.status} task, even with force`);
+      }
+      const set: Partial<TaskRow> = {};
+      if (update.name !== undefined) set.name = update.name;
+      if (update.comment !== undefined) set.comment = update.comment;
+      if (update.tags !== undefined) set.tags = update.tags;
+      if (update.labels !== undefined) set.labels = update.labels;
+      if (update.project !== undefined) set.project = update.project;
+      if (update.type !== undefined) set.type = update.type;
+      if (update.params !== undefined) set.params = update.params;
+      if (update.retryPolicy !== undefined) set.retryPolicy = update.retryPolicy;
+      if (update.timeouts !== undefined) set.timeouts = update.timeouts;
+      if (update.dedupeKey !== undefined) {
+        set.dedupeKey = update.dedupeKey;
+        set.dedupeLive = isTerminal(current.status) ? null : update.dedupeKey;
+      }
+      let queueName = current.queue;
+      if (update.queue !== undefined && update.queue !== current.queue) {
+        queueName = (await this.queueFor(caller.tenant, update.queue, new Map(), "task.queue")).name;
+        set.queue = queueName;
+      }
+      if (update.priority !== undefined) set.priority = update.priority;
+      if (Object.keys(set).length > 0) await tx.patch(caller.tenant, id, set);
+      if (current.status === "QUEUED" && (set.queue !== undefined || set.priority !== undefined)) {
+        // Keep the queue entry in step: re-queue at the tail of its (new) band.
+        const entries = queues.withManager(manager);
+        await entries.removeEntry(caller.tenant, id);
+        await entries.addEntry({ taskId: id, tenant: caller.tenant, queue: queueName, priority: set.priority ?? current.priority, enqueueTime: new Date() });
+      }
+      return (await tx.get(caller.tenant, id))!;
+    });
+    if (task.status === "QUEUED") this.deps.onEnqueued?.();
+    return task;
+  }
+
+  /**
+   * Abort. Waiting tasks are cancelled at once; a running one becomes CANCELLING and its
+   * workflow gets the `abort` signal; its handler sees the cancellation at the next heartbeat.
+   */
+  async cancel(caller: Caller, id: string, reason: string): Promise<Task> {
+    const { tasks, queues, workflows } = this.deps;
+    const message = reason || "aborted by request";
+    const task = await tasks.transaction(async (tx, manager) => {
+      const current = await tx.get(caller.tenant, id, { lock: true });
+      if (!current) throw notFound(id);
+      const refusal = cancelRefusal(current.status, current.committing);
+      if (refusal) throw new FailedPreconditionError(`cannot abort task ${id}: ${refusal}`);
+      switch (current.status) {
+        case "CANCELLING":
+          return current;
+        case "PENDING":
+        case "QUEUED":
+          await queues.withManager(manager).removeEntry(caller.tenant, id);
+          return tx.transition(current, "CANCELLED", { actor: caller.principal, reason: "USER_ABORT", message, set: { endTime: new Date() } });
+        default:
+          return tx.transition(current, "CANCELLING", { actor: caller.principal, reason: "USER_ABORT", message });
+      }
+    });
+    if (task.status !== "CANCELLING") return task;
+    if ((await workflows.abort(task, message)) === "not_found") {
+      // No open workflow (it ended, or never started): nothing will report back, so close it here.
+      return (await this.deps.lifecycle.finish(task.tenant, task.id, task.attempt, { kind: "cancelled", message }, caller.principal)) ?? task;
+    }
+    return task;
+  }
+
+  /** Queues a FAILED, CANCELLED or COMPLETED_WITH_ERRORS task again as attempt + 1. */
+  async retry(caller: Caller, id: string, reason: string, force: boolean): Promise<Task> {
+    const { tasks, queues } = this.deps;
+    const task = await tasks.transaction(async (tx, manager) => {
+      const current = await tx.get(caller.tenant, id, { lock: true });
+      if (!current) throw notFound(id);
+      const refusal = retryRefusal(current.status, current.error?.retryable, force);
+      if (refusal) throw new FailedPreconditionError(`cannot retry task ${id}: ${refusal}`);
+      if (current.published) throw new FailedPreconditionError(`cannot retry task ${id}: it is published`);
+      await this.checkDedupeFree(tx, current);
+      const now = new Date();
+      const attempt = current.attempt + 1;
+      const updated = await tx.transition(current, "QUEUED", {
+        actor: caller.principal,
+        reason: "USER_RETRY",
+        message: reason || `retry as attempt ${attempt}`,
+        set: { ...CLEARED_EXECUTION, attempt, queueTime: now },
+      });
+      await queues.withManager(manager).addEntry({ taskId: id, tenant: caller.tenant, queue: current.queue, priority: current.priority, enqueueTime: now });
+      return updated;
+    });
+    this.deps.onEnqueued?.();
+    return task;
+  }
+
+  /** Any non-running task back to PENDING, progress, result and error cleared. */
+  async reset(caller: Caller, id: string, reason: string, force: boolean): Promise<Task> {
+    const { tasks, queues } = this.deps;
+    return tasks.transaction(async (tx, manager) => {
+      const current = await tx.get(caller.tenant, id, { lock: true });
+      if (!current) throw notFound(id);
+      const refusal = resetRefusal(current.status);
+      if (refusal) throw new FailedPreconditionError(`cannot reset task ${id}: ${refusal}`);
+      if (current.published && !force) throw new FailedPreconditionError(`cannot reset task ${id}: it is published; pass force to reset anyway`);
+      if (current.status === "PENDING") return current;
+      await this.checkDedupeFree(tx, current);
+      await queues.withManager(manager).removeEntry(caller.tenant, id);
+      return tx.transition(current, "PENDING", {
+        actor: caller.principal,
+        reason: "USER_RESET",
+        message: reason || "reset",
+        set: { ...CLEARED_EXECUTION, queueTime: null, published: false },
+      });
+    });
+  }
+
+  /** A new task with the source's spec and the overrides; its parent is the source unless overridden. */
+  async clone(caller: Caller, id: string, overrides: CloneOverrides, start: boolean, requestId: string | null): Promise<Task> {
+    const source = await this.get(caller, id);
+    return this.create(caller, {
+      task: {
+        name: overrides.name ?? source.name,
+        type: source.type,
+        project: overrides.project ?? source.project,
+        queue: overrides.queue ?? source.queue,
+        priority: overrides.priority ?? source.priority,
+        params: overrides.params ?? source.params,
+        tags: overrides.tags && overrides.tags.length > 0 ? overrides.tags : source.tags,
+        labels: { ...source.labels, ...overrides.labels },
+        comment: source.comment,
+        parentId: overrides.parentId ?? source.id,
+        retryPolicy: source.retryPolicy,
+        timeouts: source.timeouts,
+        // A clone is a new piece of work: it does not inherit the source's dedupe key.
+        dedupeKey: null,
+      },
+      requestId,
+      validateOnly: false,
+      start,
+    });
+  }
+
+  /** Deletes a task and its history; a live task only with `force`, which aborts it first. */
+  async delete(caller: Caller, id: string, force: boolean): Promise<void> {
+    let current = await this.get(caller, id);
+    if (current.published && !force) throw new FailedPreconditionError(`cannot delete task ${id}: it is published; pass force to delete anyway`);
+    if (!isTerminal(current.status) && current.status !== "PENDING") {
+      if (!force) throw new FailedPreconditionError(`cannot delete task ${id}: it is ${current.status}; cancel it first or pass force`);
+      if (current.status !== "CANCELLING") current = await this.cancel(caller, id, "deleted");
+      if (current.status === "CANCELLING") await this.deps.workflows.abort(current, "deleted");
+    }
+    await this.deps.tasks.transaction(async (tx, manager) => {
+      await this.deps.queues.withManager(manager).removeEntry(caller.tenant, id);
+      await tx.delete(caller.tenant, id);
+    });
+  }
+
+  async setArchived(caller: Caller, id: string, archived: boolean): Promise<Task> {
+    return this.patchTask(caller, id, { archived });
+  }
+
+  /** Locks a finished task against edit, reset and delete (ClearML's publish). */
+  async publish(caller: Caller, id: string): Promise<Task> {
+    const task = await this.get(caller, id);
+    if (!TERMINAL_STATUSES.includes(task.status)) throw new FailedPreconditionError(`cannot publish task ${id}: it is ${task.status}; only finished tasks can be published`);
+    return this.patchTask(caller, id, { published: true });
+  }
+
+  async listEvents(caller: Caller, id: string, pageSize: number, pageToken: string): Promise<{ events: TaskEvent[]; nextPageToken: string }> {
+    await this.get(caller, id);
+    const afterId = pageToken ? decodeEventToken(pageToken) : undefined;
+    const { events } = await this.deps.tasks.listEvents(caller.tenant, id, afterId, pageSize + 1);
+    const hasMore = events.length > pageSize;
+    const page = hasMore ? events.slice(0, pageSize) : events;
+    const last = page[page.length - 1];
+    return { events: page, nextPageToken: hasMore && last ? Buffer.from(`e:${last.sequence}`).toString("base64url") : "" };
+  }
+
+  /** The task now and after every change, until it is terminal (or the caller goes away). */
+  async *watch(caller: Caller, id: string, signal: AbortSignal): AsyncGenerator<Task> {
+    let last = await this.get(caller, id);
+    yield last;
+    while (!isTerminal(last.status) && !signal.aborted) {
+      await sleep(WATCH_POLL_MS, signal);
+      if (signal.aborted) return;
+      const now = await this.deps.tasks.get(caller.tenant, id);
+      if (!now) throw notFound(id);
+      if (now.updateTime.getTime() !== last.updateTime.getTime() || now.status !== last.status) {
+        last = now;
+        yield now;
+      }
+    }
+  }
+
+  /** Waits until the task is terminal or `timeoutMs` passed; answers the task as it is then. */
+  async wait(caller: Caller, id: string, timeoutMs: number, signal: AbortSignal): Promise<Task> {
+    const deadline = Date.now() + timeoutMs;
+    let task = await this.get(caller, id);
+    while (!isTerminal(task.status) && Date.now() < deadline && !signal.aborted) {
+      await sleep(Math.min(WATCH_POLL_MS, deadline - Date.now()), signal);
+      task = await this.get(caller, id);
+    }
+    return task;
+  }
+
+  /** Runs `op` for every targeted task, one result each; a failure of one does not stop the rest. */
+  async batch(caller: Caller, target: BatchTarget, op: (id: string) => Promise<unknown>): Promise<BatchResult[]> {
+    const ids = await this.resolveTarget(caller, target);
+    const results: BatchResult[] = [];
+    for (const id of ids) {
+      try {
+        await op(id);
+        results.push({ id, ok: true });
+      } catch (err) {
+        if (!(err instanceof DomainError)) throw err;
+        results.push({ id, ok: false, error: err });
+      }
+    }
+    return results;
+  }
+
+  /** Adds and removes tags in one step. */
+  async updateTags(caller: Caller, id: string, add: readonly string[], remove: readonly string[]): Promise<Task> {
+    const task = await this.get(caller, id);
+    const tags = [...new Set([...task.tags.filter((t) => !remove.includes(t)), ...add])];
+    if (tags.length > 50) throw new InvalidArgumentError(`add_tags: task ${id} would have ${tags.length} tags; at most 50`, "add_tags");
+    return this.patchTask(caller, id, { tags });
+  }
+
+  private async resolveTarget(caller: Caller, target: BatchTarget): Promise<string[]> {
+    if ("ids" in target) return [...new Set(target.ids)];
+    const ids = await this.deps.tasks.selectIds({ tenant: caller.tenant, ...target.selection }, BATCH_LIMIT + 1);
+    if (ids.length > BATCH_LIMIT) {
+      throw new FailedPreconditionError(`filter matches more than ${BATCH_LIMIT} tasks; narrow it or page through with ids`);
+    }
+    return ids;
+  }
+
+  private async patchTask(caller: Caller, id: string, set: Partial<TaskRow>): Promise<Task> {
+    const changed = await this.deps.tasks.patch(caller.tenant, id, set);
+    if (changed === 0) throw notFound(id);
+    return this.get(caller, id);
+  }
+
+  private checkType(type: string, field: string): void {
+    if (!this.deps.knownTypes.has(type)) {
+      throw new InvalidArgumentError(`${field}: unknown task type "${type}"; known types: ${[...this.deps.knownTypes].sort().join(", ")}`, field);
+    }
+  }
+
+  private async queueFor(tenant: string, name: string, cache: Map<string, Queue>, field: string): Promise<Queue> {
+    const cached = cache.get(name);
+    if (cached) return cached;
+    const { queues } = this.deps;
+    const queue = name === DEFAULT_QUEUE ? await queues.ensureDefault(tenant) : await queues.get(tenant, name);
+    if (!queue) throw new InvalidArgumentError(`${field}: queue "${name}" does not exist`, field);
+    cache.set(name, queue);
+    return queue;
+  }
+
+  private newTask(caller: Caller, input: CreateTaskInput, queue: Queue): Task {
+    const spec = input.task;
     const now = new Date();
-    const status: TaskStatus = input.start ? "QUEUED" : "PENDING";
-    const task: Task = {
+    return {
       id: uuidv7(),
       tenant: caller.tenant,
       name: spec.name,
@@ -74,7 +469,7 @@ export class TaskService {
       project: spec.project,
       queue: queue.name,
       priority: spec.priority ?? queue.defaultPriority,
-      status,
+      status: input.start ? "QUEUED" : "PENDING",
       statusMessage: "",
       statusReason: "CREATED",
       progress: { current: 0, total: 0, percent: 0, message: "" },
@@ -107,137 +502,15 @@ export class TaskService {
       workflowRunId: null,
       artifacts: [],
     };
-    if (input.validateOnly) return task;
+  }
 
-    try {
-      await tasks.transaction(async (tx, manager) => {
-        await tx.insert(task, { actor: caller.principal, reason: "CREATED", message: `created ${status}` });
-        if (input.start) {
-          await queues.withManager(manager).addEntry({ taskId: task.id, tenant: task.tenant, queue: task.queue, priority: task.priority, enqueueTime: now });
-        }
-      });
-    } catch (err) {
-      // Lost a race with an identical request: the winner's task is the answer (idempotency).
-      if (err instanceof AlreadyExistsError) {
-        const winner = await this.findExisting(caller.tenant, input.requestId, spec.dedupeKey);
-        if (winner) return winner;
-      }
-      throw err;
+  /** A task taking its dedupe key back (retry, reset) must not collide with a live one. */
+  private async checkDedupeFree(tx: TaskRepository, task: Task): Promise<void> {
+    if (!task.dedupeKey || !isTerminal(task.status)) return;
+    const live = await tx.findLiveByDedupeKey(task.tenant, task.dedupeKey);
+    if (live && live.id !== task.id) {
+      throw new FailedPreconditionError(`task ${live.id} with the same dedupe_key is still live`);
     }
-    if (input.start) this.deps.onEnqueued?.();
-    return (await tasks.get(caller.tenant, task.id))!;
-  }
-
-  async get(caller: Caller, id: string): Promise<Task> {
-    const task = await this.deps.tasks.get(caller.tenant, id);
-    if (!task) throw notFound(id);
-    return task;
-  }
-
-  async list(caller: Caller, input: ListTasksInput): Promise<{ tasks: Task[]; nextPageToken: string; totalSize: number }> {
-    const cursor = input.pageToken ? decodePageToken(input.pageToken) : undefined;
-    const offset = !cursor && input.page && input.page > 1 ? (input.page - 1) * input.pageSize : undefined;
-    const { tasks, totalSize } = await this.deps.tasks.list({
-      tenant: caller.tenant,
-      project: input.project,
-      type: input.type,
-      statuses: input.statuses,
-      filter: input.filter,
-      includeArchived: input.includeArchived,
-      after: cursor,
-      offset,
-      limit: input.pageSize + 1,
-    });
-    const hasMore = tasks.length > input.pageSize;
-    const page = hasMore ? tasks.slice(0, input.pageSize) : tasks;
-    const last = page[page.length - 1];
-    return { tasks: page, nextPageToken: hasMore && last ? encodePageToken(last) : "", totalSize };
-  }
-
-  /**
-   * Abort. Waiting tasks are cancelled at once; a running one becomes CANCELLING and its
-   * workflow gets the `abort` signal; its handler sees the cancellation at the next heartbeat.
-   */
-  async cancel(caller: Caller, id: string, reason: string): Promise<Task> {
-    const { tasks, queues, workflows } = this.deps;
-    const task = await tasks.transaction(async (tx, manager) => {
-      const current = await tx.get(caller.tenant, id, { lock: true });
-      if (!current) throw notFound(id);
-      const refusal = cancelRefusal(current.status, current.committing);
-      if (refusal) throw new FailedPreconditionError(`cannot abort task ${id}: ${refusal}`);
-      const message = reason || "aborted by request";
-      switch (current.status) {
-        case "CANCELLING":
-          return current;
-        case "PENDING":
-        case "QUEUED":
-          await queues.withManager(manager).removeEntry(caller.tenant, id);
-          return tx.transition(current, "CANCELLED", { actor: caller.principal, reason: "USER_ABORT", message, set: { endTime: new Date() } });
-        default:
-          return tx.transition(current, "CANCELLING", { actor: caller.principal, reason: "USER_ABORT", message });
-      }
-    });
-    if (task.status !== "CANCELLING") return task;
-    const sent = await workflows.abort(task, reason || "aborted by request");
-    if (sent === "not_found") {
-      // No open workflow (it ended, or never started): nothing will report back, so close it here.
-      return this.deps.lifecycle.finish(task.tenant, task.id, task.attempt, { kind: "cancelled", message: reason || "aborted by request" }, caller.principal);
-    }
-    return task;
-  }
-
-  /** Queues a FAILED, CANCELLED or COMPLETED_WITH_ERRORS task again as attempt + 1. */
-  async retry(caller: Caller, id: string, reason: string, force: boolean): Promise<Task> {
-    const { tasks, queues } = this.deps;
-    const task = await tasks.transaction(async (tx, manager) => {
-      const current = await tx.get(caller.tenant, id, { lock: true });
-      if (!current) throw notFound(id);
-      const refusal = retryRefusal(current.status, current.error?.retryable, force);
-      if (refusal) throw new FailedPreconditionError(`cannot retry task ${id}: ${refusal}`);
-      if (current.dedupeKey) {
-        const live = await tx.findLiveByDedupeKey(caller.tenant, current.dedupeKey);
-        if (live) throw new FailedPreconditionError(`cannot retry task ${id}: task ${live.id} with the same dedupe_key is still live`);
-      }
-      const now = new Date();
-      const attempt = current.attempt + 1;
-      const updated = await tx.transition(current, "QUEUED", {
-        actor: caller.principal,
-        reason: "USER_RETRY",
-        message: reason || `retry as attempt ${attempt}`,
-        set: {
-          attempt,
-          queueTime: now,
-          startTime: null,
-          endTime: null,
-          lastHeartbeatTime: null,
-          result: null,
-          error: null,
-          itemsSucceeded: "0",
-          itemsFailed: "0",
-          itemFailures: [],
-          committing: false,
-          progressCurrent: "0",
-          progressTotal: "0",
-          progressPercent: 0,
-          progressMessage: "",
-          workflowRunId: null,
-        },
-      });
-      await queues.withManager(manager).addEntry({ taskId: id, tenant: caller.tenant, queue: current.queue, priority: current.priority, enqueueTime: now });
-      return updated;
-    });
-    this.deps.onEnqueued?.();
-    return task;
-  }
-
-  async listEvents(caller: Caller, id: string, pageSize: number, pageToken: string): Promise<{ events: TaskEvent[]; nextPageToken: string }> {
-    await this.get(caller, id);
-    const afterId = pageToken ? decodeEventToken(pageToken) : undefined;
-    const { events, lastId } = await this.deps.tasks.listEvents(caller.tenant, id, afterId, pageSize + 1);
-    const hasMore = events.length > pageSize;
-    const page = hasMore ? events.slice(0, pageSize) : events;
-    const last = page[page.length - 1];
-    return { events: page, nextPageToken: hasMore && last && lastId ? Buffer.from(`e:${last.sequence}`).toString("base64url") : "" };
   }
 
   private async findExisting(tenant: string, requestId: string | null, dedupeKey: string | null): Promise<Task | undefined> {
@@ -250,19 +523,56 @@ export class TaskService {
   }
 }
 
+/** Columns an execution leaves behind, cleared when a task runs again or is reset. */
+const CLEARED_EXECUTION: Partial<TaskRow> = {
+  startTime: null,
+  endTime: null,
+  lastHeartbeatTime: null,
+  result: null,
+  error: null,
+  itemsSucceeded: "0",
+  itemsFailed: "0",
+  itemFailures: [],
+  committing: false,
+  progressCurrent: "0",
+  progressTotal: "0",
+  progressPercent: 0,
+  progressMessage: "",
+  workflowRunId: null,
+  artifacts: [],
+};
+
 function notFound(id: string): NotFoundError {
   return new NotFoundError(`task "${id}" not found`);
 }
 
-// Page tokens are opaque to clients: base64url of the last row's keyset position.
-function encodePageToken(task: Task): string {
+function isDefaultOrder(order: readonly OrderTerm[]): boolean {
+  return order.length === 1 && order[0]!.column === DEFAULT_ORDER[0]!.column && order[0]!.desc;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, Math.max(0, ms));
+    signal.addEventListener("abort", () => (clearTimeout(timer), resolve()), { once: true });
+  });
+}
+
+// Page tokens are opaque to clients: base64url of the keyset position or of an offset.
+function encodeKeyset(task: Task): string {
   return Buffer.from(`t:${task.createTime.getTime()}:${task.id}`).toString("base64url");
 }
 
-function decodePageToken(token: string): { createTime: Date; id: string } {
-  const m = /^t:(\d{1,15}):([0-9a-f-]{36})$/.exec(Buffer.from(token, "base64url").toString("utf8"));
-  if (!m) throw new InvalidArgumentError("page_token: invalid page token; pass next_page_token from a previous response", "page_token");
-  return { createTime: new Date(Number(m[1])), id: m[2]! };
+function encodeOffset(offset: number): string {
+  return Buffer.from(`o:${offset}`).toString("base64url");
+}
+
+function decodePageToken(token: string): { createTime: Date; id: string } | { offset: number } {
+  const text = Buffer.from(token, "base64url").toString("utf8");
+  const keyset = /^t:(\d{1,15}):([0-9a-f-]{36})$/.exec(text);
+  if (keyset) return { createTime: new Date(Number(keyset[1])), id: keyset[2]! };
+  const offset = /^o:(\d{1,9})$/.exec(text);
+  if (offset) return { offset: Number(offset[1]) };
+  throw new InvalidArgumentError("page_token: invalid page token; pass next_page_token from a previous response", "page_token");
 }
 
 function decodeEventToken(token: string): string {

@@ -83,4 +83,43 @@ export const demoPartial: TaskHandler = {
   },
 };
 
-export const DEMO_HANDLERS: readonly TaskHandler[] = [demoSleep, demoFail, demoPartial];
+/**
+ * `demo.analyze`: a media-analysis pipeline in miniature (asset + product + version). Fails the
+ * way real pipelines do, with clear codes: `asset_id` missing or starting with `missing` →
+ * ASSET_NOT_FOUND (not retryable); `probe: "fail"` → PROBE_FAILED (retryable);
+ * `duration_s` < 10 → ASSET_TOO_SHORT (not retryable). Otherwise analyses `segments` segments,
+ * publishes a report artifact, and holds a final commit phase of `commit_ms` during which
+ * abort is refused.
+ */
+export const demoAnalyze: TaskHandler = {
+  type: "demo.analyze",
+  description: "analyses asset `asset_id` (product, version); named failures ASSET_NOT_FOUND, PROBE_FAILED, ASSET_TOO_SHORT; commit phase of `commit_ms`",
+  async run(params, ctx) {
+    const asset = typeof params.asset_id === "string" ? params.asset_id : "";
+    if (!asset || asset.startsWith("missing")) {
+      throw new HandlerError("ASSET_NOT_FOUND", `asset "${asset}" was not found in the catalog; ingest it through the Catalog API first`, { retryable: false });
+    }
+    if (params.probe === "fail") {
+      throw new HandlerError("PROBE_FAILED", `could not decode asset "${asset}" (probe failed); check the source file`, { retryable: true });
+    }
+    const duration = typeof params.duration_s === "number" ? params.duration_s : 600;
+    if (duration < 10) {
+      throw new HandlerError("ASSET_TOO_SHORT", `asset "${asset}" is ${duration} s long; at least 10 s is required`, { retryable: false, details: { duration_s: duration, minimum_s: 10 } });
+    }
+    const segments = intParam(params, "segments", 5, 1, 10_000);
+    const stepMs = intParam(params, "step_ms", 100, 0, 60_000);
+    const commitMs = intParam(params, "commit_ms", 0, 0, 600_000);
+    for (let i = ctx.resumeFrom?.current ?? 0; i < segments; ) {
+      await sleep(stepMs, undefined, { signal: ctx.signal });
+      i++;
+      await ctx.progress(i, segments, `segment ${i} of ${segments}`);
+    }
+    await ctx.enterCommitPhase();
+    await ctx.progress(segments, segments, "committing results");
+    await sleep(commitMs);
+    await ctx.addArtifact({ name: "report", uri: `memory://reports/${asset}.json`, kind: "report", metadata: { product: String(params.product ?? ""), version: String(params.version ?? "") } });
+    return { result: { asset_id: asset, segments, product: params.product ?? null, version: params.version ?? null } };
+  },
+};
+
+export const DEMO_HANDLERS: readonly TaskHandler[] = [demoSleep, demoFail, demoPartial, demoAnalyze];

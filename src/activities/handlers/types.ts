@@ -27,6 +27,8 @@ export interface HandlerContext {
    * the cancellation when an abort arrived first.
    */
   enterCommitPhase(): Promise<void>;
+  /** Publishes an output (replaces an artifact of the same name); clients see it on the task. */
+  addArtifact(artifact: { name: string; uri: string; kind?: string; metadata?: Record<string, string> }): Promise<void>;
 }
 
 export interface ResumeState {

@@ -56,7 +56,8 @@ export type Task = Message<"taskyard.v1.Task"> & {
   queue: string;
 
   /**
-   * 0–100, higher runs first. LOW = 25, MEDIUM = 50 (the default), HIGH = 75.
+   * 1–100, higher runs first: LOW = 25, MEDIUM = 50, HIGH = 75. 0 on create means the queue's
+   * default priority (50 unless the queue says otherwise).
    *
    * @generated from field: int32 priority = 6;
    */
@@ -512,7 +513,7 @@ export type TaskTimeouts = Message<"taskyard.v1.TaskTimeouts"> & {
   startToClose?: Duration | undefined;
 
   /**
-   * A worker that reports nothing for this long is presumed dead and the attempt retried; default 30 s.
+   * A worker that reports nothing for this long is presumed dead and the attempt retried; default 10 s. Abort reaches a handler within 0.8 × this.
    *
    * @generated from field: google.protobuf.Duration heartbeat = 2;
    */

@@ -1,0 +1,22 @@
+/** The worker's small HTTP side door (TASKYARD_WORKER_METRICS_PORT): /metrics and /healthz for probes. */
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Metrics } from "./metrics.js";
+
+export async function startWorkerHttp(port: number, host: string, metrics: Metrics, healthy: () => boolean) {
+  const server = http.createServer((req, res) => {
+    if (req.method === "GET" && req.url === "/healthz") {
+      const ok = healthy();
+      res.writeHead(ok ? 200 : 503, { "content-type": "text/plain" }).end(ok ? "ok\n" : "not running\n");
+    } else if (req.method === "GET" && req.url === "/metrics") {
+      void metrics.registry.metrics().then((body) => res.writeHead(200, { "content-type": metrics.registry.contentType }).end(body));
+    } else {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(port, host, resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

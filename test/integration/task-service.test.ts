@@ -1,0 +1,279 @@
+/**
+ * TaskService beyond the basic lifecycle: batch create/get, update with a field mask, reset,
+ * clone, delete, archive, publish, events, watch and wait, Batch… by ids and by filter,
+ * facets, every ListTasks filter, dedupe keys, artifacts and the commit phase.
+ */
+import { create } from "@bufbuild/protobuf";
+import { FieldMaskSchema } from "@bufbuild/protobuf/wkt";
+import { Code, ConnectError, createClient } from "@connectrpc/connect";
+import { createConnectTransport } from "@connectrpc/connect-node";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TaskStatus, type Task } from "../../src/gen/taskyard/v1/task_pb.js";
+import { TaskService } from "../../src/gen/taskyard/v1/task_service_pb.js";
+import { startTestApp, uniqueLabel, waitFor, type TestApp } from "../helpers/app.js";
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await startTestApp();
+});
+afterAll(async () => {
+  await app?.stop();
+});
+
+const mask = (...paths: string[]) => create(FieldMaskSchema, { paths });
+const terminal = (t: Task) => [TaskStatus.COMPLETED, TaskStatus.COMPLETED_WITH_ERRORS, TaskStatus.FAILED, TaskStatus.CANCELLED].includes(t.status);
+async function code(p: Promise<unknown>): Promise<Code> {
+  try {
+    await p;
+  } catch (err) {
+    return ConnectError.from(err).code;
+  }
+  throw new Error("expected the call to fail");
+}
+const pending = (project: string, extra: Record<string, unknown> = {}) =>
+  app.grpc.createTask({ task: { type: "demo.sleep", project, params: { steps: 1, step_ms: 1 }, ...extra }, start: false });
+
+describe("BatchCreateTasks and BatchGetTasks", () => {
+  it("creates 1,000 tasks in one call, idempotent per request_id, and reads them back in order", async () => {
+    const project = uniqueLabel();
+    const requests = Array.from({ length: 1000 }, (_, i) => ({ task: { type: "demo.sleep", project, labels: { n: String(i) } }, requestId: `${project}-${i}`, start: false }));
+    const first = await app.grpc.batchCreateTasks({ requests });
+    expect(first.tasks).toHaveLength(1000);
+    expect(first.tasks.every((t) => t.status === TaskStatus.PENDING)).toBe(true);
+    expect(first.tasks[7]!.labels.n).toBe("7");
+    const again = await app.grpc.batchCreateTasks({ requests: requests.slice(0, 10) });
+    expect(again.tasks.map((t) => t.id)).toEqual(first.tasks.slice(0, 10).map((t) => t.id));
+    expect((await app.grpc.listTasks({ project, pageSize: 1 })).totalSize).toBe(1000);
+
+    const ids = [first.tasks[3]!.id, first.tasks[1]!.id];
+    expect((await app.grpc.batchGetTasks({ ids })).tasks.map((t) => t.id)).toEqual(ids);
+    expect(await code(app.grpc.batchGetTasks({ ids: [ids[0]!, "01900000-0000-7000-8000-000000000000"] }))).toBe(Code.NotFound);
+  });
+
+  it("rejects the whole batch when one entry is invalid, naming the entry", async () => {
+    const err = await app.grpc.batchCreateTasks({ requests: [{ task: { type: "demo.sleep" } }, { task: { type: "" } }] }).catch((e) => ConnectError.from(e));
+    expect(err).toBeInstanceOf(ConnectError);
+    expect((err as ConnectError).code).toBe(Code.InvalidArgument);
+    expect((err as ConnectError).rawMessage).toMatch(/^requests\[1\]\.task\.type: is required/);
+  });
+});
+
+describe("UpdateTask", () => {
+  it("changes metadata any time and spec fields only while PENDING unless force", async () => {
+    const project = uniqueLabel();
+    const t = await pending(project);
+    const renamed = await app.grpc.updateTask({ task: { id: t.id, name: "renamed", params: { steps: 2 }, tags: ["a"] }, updateMask: mask("name", "params", "tags") });
+    expect(renamed).toMatchObject({ name: "renamed", params: { steps: 2 }, tags: ["a"] });
+
+    const done = await app.grpc.createTask({ task: { type: "demo.sleep", project, params: { steps: 1, step_ms: 1 } } });
+    await waitFor(() => app.grpc.getTask({ id: done.id }), terminal);
+    expect(await code(app.grpc.updateTask({ task: { id: done.id, params: { steps: 5 } }, updateMask: mask("params") }))).toBe(Code.FailedPrecondition);
+    const moved = await app.grpc.updateTask({ task: { id: done.id, project: `${project}-b`, comment: "moved" }, updateMask: mask("project", "comment") });
+    expect(moved).toMatchObject({ project: `${project}-b`, comment: "moved" });
+    const forced = await app.grpc.updateTask({ task: { id: done.id, params: { steps: 5 } }, updateMask: mask("params"), force: true });
+    expect(forced.params).toEqual({ steps: 5 });
+  });
+
+  it("rejects an unknown mask path, naming it", async () => {
+    const t = await pending(uniqueLabel());
+    const err = await app.grpc.updateTask({ task: { id: t.id }, updateMask: mask("status") }).catch((e) => ConnectError.from(e));
+    expect((err as ConnectError).code).toBe(Code.InvalidArgument);
+    expect((err as ConnectError).rawMessage).toMatch(/^update_mask: cannot update "status"/);
+  });
+});
+
+describe("ResetTask, CloneTask, DeleteTask, archive and publish", () => {
+  it("resets a failed task to PENDING with progress, result and error cleared", async () => {
+    const t = await app.grpc.createTask({ task: { type: "demo.partial", params: { items: 4, fail_every: 2 } } });
+    const done = await waitFor(() => app.grpc.getTask({ id: t.id }), terminal);
+    expect(done.status).toBe(TaskStatus.COMPLETED_WITH_ERRORS);
+    const reset = await app.grpc.resetTask({ id: t.id, reason: "fix params" });
+    expect(reset.status).toBe(TaskStatus.PENDING);
+    expect(reset.progress?.current ?? 0n).toBe(0n);
+    expect(reset.result).toBeUndefined();
+    expect(reset.error).toBeUndefined();
+    expect(reset.itemsFailed).toBe(0n);
+  });
+
+  it("clones with overrides and the source as parent", async () => {
+    const project = uniqueLabel();
+    const src = await pending(project, { labels: { asset: "a1", product: "mood" }, tags: ["x"] });
+    const clone = await app.grpc.cloneTask({ id: src.id, overrides: { name: "copy", labels: { product: "genre" }, project: `${project}-c` }, start: false });
+    expect(clone).toMatchObject({ name: "copy", project: `${project}-c`, parentId: src.id, labels: { asset: "a1", product: "genre" }, tags: ["x"], status: TaskStatus.PENDING });
+    expect(clone.id).not.toBe(src.id);
+    expect((await app.grpc.listTasks({ parentId: src.id })).tasks.map((t) => t.id)).toEqual([clone.id]);
+  });
+
+  it("refuses to delete a running task unless force, which aborts it first", async () => {
+    const t = await app.grpc.createTask({ task: { type: "demo.sleep", params: { steps: 100, step_ms: 100 }, timeouts: { heartbeat: { seconds: 2n, nanos: 0 } } } });
+    await waitFor(() => app.grpc.getTask({ id: t.id }), (x) => x.status === TaskStatus.RUNNING);
+    expect(await code(app.grpc.deleteTask({ id: t.id }))).toBe(Code.FailedPrecondition);
+    await app.grpc.deleteTask({ id: t.id, force: true });
+    expect(await code(app.grpc.getTask({ id: t.id }))).toBe(Code.NotFound);
+    expect(await code(app.grpc.listTaskEvents({ id: t.id }))).toBe(Code.NotFound);
+  });
+
+  it("hides archived tasks unless include_archived, and publishing locks a finished task", async () => {
+    const project = uniqueLabel();
+    const t = await app.grpc.createTask({ task: { type: "demo.sleep", project, params: { steps: 1, step_ms: 1 } } });
+    await waitFor(() => app.grpc.getTask({ id: t.id }), terminal);
+    expect((await app.grpc.archiveTask({ id: t.id })).archived).toBe(true);
+    expect((await app.grpc.listTasks({ project })).totalSize).toBe(0);
+    expect((await app.grpc.listTasks({ project, includeArchived: true })).totalSize).toBe(1);
+    expect((await app.grpc.unarchiveTask({ id: t.id })).archived).toBe(false);
+
+    const running = await pending(project);
+    expect(await code(app.grpc.publishTask({ id: running.id }))).toBe(Code.FailedPrecondition);
+    await app.grpc.publishTask({ id: t.id });
+    expect(await code(app.grpc.updateTask({ task: { id: t.id, name: "x" }, updateMask: mask("name") }))).toBe(Code.FailedPrecondition);
+    expect(await code(app.grpc.resetTask({ id: t.id }))).toBe(Code.FailedPrecondition);
+    expect(await code(app.grpc.deleteTask({ id: t.id }))).toBe(Code.FailedPrecondition);
+  });
+});
+
+describe("WatchTask and WaitTask", () => {
+  it("streams every change until terminal, over gRPC and over Connect JSON", async () => {
+    const t = await app.grpc.createTask({ task: { type: "demo.sleep", params: { steps: 4, step_ms: 400 } } });
+    const json = createClient(TaskService, createConnectTransport({ baseUrl: app.baseUrl, httpVersion: "1.1" }));
+    const collect = async (stream: AsyncIterable<Task>) => {
+      const seen: Task[] = [];
+      for await (const x of stream) seen.push(x);
+      return seen;
+    };
+    const [viaGrpc, viaJson] = await Promise.all([collect(app.grpc.watchTask({ id: t.id })), collect(json.watchTask({ id: t.id }))]);
+    for (const seen of [viaGrpc, viaJson]) {
+      expect(seen.at(-1)!.status).toBe(TaskStatus.COMPLETED);
+      const progress = seen.map((x) => Number(x.progress?.current ?? 0n));
+      expect(new Set(progress).size).toBeGreaterThanOrEqual(3); // sees intermediate progress
+      expect(progress).toEqual([...progress].sort((a, b) => a - b));
+    }
+  });
+
+  it("waits until terminal, or returns the task as it is when the timeout passes", async () => {
+    const t = await app.grpc.createTask({ task: { type: "demo.sleep", params: { steps: 2, step_ms: 200 } } });
+    const done = await app.grpc.waitTask({ id: t.id, timeout: { seconds: 20n, nanos: 0 } });
+    expect(done.status).toBe(TaskStatus.COMPLETED);
+    const slow = await pending(uniqueLabel());
+    const still = await app.grpc.waitTask({ id: slow.id, timeout: { seconds: 0n, nanos: 300_000_000 } });
+    expect(still.status).toBe(TaskStatus.PENDING);
+    expect(await code(app.grpc.waitTask({ id: slow.id, timeout: { seconds: 120n, nanos: 0 } }))).toBe(Code.InvalidArgument);
+  });
+});
+
+describe("Batch… by ids and by filter", () => {
+  it("cancels by filter with one result per task, and reports per-task failures", async () => {
+    const project = uniqueLabel();
+    const a = await pending(project);
+    const b = await pending(project);
+    await app.grpc.cancelTask({ id: b.id });
+    const res = await app.grpc.batchCancelTasks({ filter: `project = "${project}"`, reason: "cleanup" });
+    const byId = Object.fromEntries(res.results.map((r) => [r.id, r]));
+    expect(byId[a.id]).toMatchObject({ ok: true, errorCode: "" });
+    expect(byId[b.id]).toMatchObject({ ok: false, errorCode: "FAILED_PRECONDITION" });
+    expect(byId[b.id]!.errorMessage).toMatch(/already CANCELLED/);
+    const unknown = await app.grpc.batchArchiveTasks({ ids: [a.id, "01900000-0000-7000-8000-000000000000"] });
+    expect(unknown.results.map((r) => [r.ok, r.errorCode])).toEqual([
+      [true, ""],
+      [false, "NOT_FOUND"],
+    ]);
+  });
+
+  it("updates tags, retries and deletes in batch", async () => {
+    const project = uniqueLabel();
+    const tasks = await Promise.all([pending(project), pending(project)]);
+    const ids = tasks.map((t) => t.id);
+    await app.grpc.batchUpdateTaskTags({ ids, addTags: ["gold", "x"], removeTags: ["none"] });
+    expect((await app.grpc.listTasks({ project, tags: ["gold"] })).totalSize).toBe(2);
+    await app.grpc.batchCancelTasks({ ids });
+    const retried = await app.grpc.batchRetryTasks({ ids });
+    expect(retried.results.every((r) => r.ok)).toBe(true);
+    await waitFor(() => app.grpc.listTasks({ project, statuses: [TaskStatus.COMPLETED] }), (r) => r.totalSize === 2);
+    const deleted = await app.grpc.batchDeleteTasks({ filter: `project = "${project}"` });
+    expect(deleted.results.filter((r) => r.ok)).toHaveLength(2);
+    expect((await app.grpc.listTasks({ project, includeArchived: true })).totalSize).toBe(0);
+  });
+
+  it("requires ids or a filter, not both", async () => {
+    expect(await code(app.grpc.batchCancelTasks({}))).toBe(Code.InvalidArgument);
+    expect(await code(app.grpc.batchCancelTasks({ ids: ["01900000-0000-7000-8000-000000000000"], filter: "status = RUNNING" }))).toBe(Code.InvalidArgument);
+  });
+});
+
+describe("ListTasks filters and GetTaskFilterOptions", () => {
+  it("filters by queue, creator, tags (incl. -tag), labels, parent, time, search, order_by and AIP-160", async () => {
+    const project = uniqueLabel();
+    const a = await pending(project, { tags: ["red", "big"], labels: { asset: "a1", product: "mood" }, name: "Sunset clip", priority: 75 });
+    const b = await pending(project, { tags: ["red"], labels: { asset: "a2", product: "genre" }, comment: "needs review", priority: 25 });
+    const c = await pending(project, { tags: ["blue"], labels: { asset: "a3" }, parentId: a.id, priority: 50 });
+    const ids = async (req: Record<string, unknown>) => (await app.grpc.listTasks({ project, ...req })).tasks.map((t) => t.id);
+
+    expect(await ids({ tags: ["red"] })).toEqual([b.id, a.id]);
+    expect(await ids({ tags: ["red", "-big"] })).toEqual([b.id]);
+    expect(await ids({ labels: { product: "mood" } })).toEqual([a.id]);
+    expect(await ids({ parentId: a.id })).toEqual([c.id]);
+    expect(await ids({ search: "sunset" })).toEqual([a.id]);
+    expect(await ids({ search: "review" })).toEqual([b.id]);
+    expect(await ids({ search: "a3" })).toEqual([c.id]); // label values
+    expect(await ids({ queue: "default", createdBy: "anonymous" })).toHaveLength(3);
+    expect(await ids({ createTime: { startTime: b.createTime } })).toEqual([c.id, b.id]);
+    expect(await ids({ orderBy: "priority desc" })).toEqual([a.id, c.id, b.id]);
+    expect(await ids({ orderBy: "priority" })).toEqual([b.id, c.id, a.id]);
+    expect(await ids({ filter: `labels.asset = "a1" OR (tags:blue AND priority >= 50)` })).toEqual([c.id, a.id]);
+    expect(await ids({ filter: `NOT tags:red` })).toEqual([c.id]);
+    expect(await code(app.grpc.listTasks({ orderBy: "secret desc" }))).toBe(Code.InvalidArgument);
+
+    const page1 = await app.grpc.listTasks({ project, orderBy: "priority desc", pageSize: 2 });
+    const page2 = await app.grpc.listTasks({ project, orderBy: "priority desc", pageSize: 2, pageToken: page1.nextPageToken });
+    expect([...page1.tasks, ...page2.tasks].map((t) => t.id)).toEqual([a.id, c.id, b.id]);
+  });
+
+  it("answers facets with counts, scoped by time", async () => {
+    const project = uniqueLabel();
+    const since = new Date();
+    await pending(project, { tags: [`${project}-t`] });
+    await pending(project, { tags: [`${project}-t`, `${project}-u`] });
+    const f = await app.grpc.getTaskFilterOptions({ createTime: { startTime: { seconds: BigInt(Math.floor(since.getTime() / 1000) - 1), nanos: 0 } } });
+    expect(f.projects.find((p) => p.value === project)?.count).toBe(2n);
+    expect(f.tags.find((t) => t.value === `${project}-t`)?.count).toBe(2n);
+    expect(f.tags.find((t) => t.value === `${project}-u`)?.count).toBe(1n);
+    expect(f.statuses.find((s) => s.value === "TASK_STATUS_PENDING")?.count).toBeGreaterThanOrEqual(2n);
+    expect(f.types.map((t) => t.value)).toContain("demo.sleep");
+  });
+});
+
+describe("dedupe, artifacts, commit phase and named failures", () => {
+  it("returns the live task for a repeated dedupe_key, and a new one once it is terminal", async () => {
+    const key = `asset-a1/mood/v3/${uniqueLabel()}`;
+    const first = await app.grpc.createTask({ task: { type: "demo.sleep", dedupeKey: key }, start: false });
+    const again = await app.grpc.createTask({ task: { type: "demo.sleep", dedupeKey: key } });
+    expect(again.id).toBe(first.id);
+    await app.grpc.cancelTask({ id: first.id });
+    const fresh = await app.grpc.createTask({ task: { type: "demo.sleep", dedupeKey: key }, start: false });
+    expect(fresh.id).not.toBe(first.id);
+  });
+
+  it("publishes an artifact and refuses abort during the commit phase", async () => {
+    const t = await app.grpc.createTask({ task: { type: "demo.analyze", params: { asset_id: "a1", product: "mood", version: "3", segments: 2, step_ms: 50, commit_ms: 2000 } } });
+    await waitFor(() => app.grpc.getTask({ id: t.id }), (x) => x.progress?.message === "committing results");
+    expect(await code(app.grpc.cancelTask({ id: t.id }))).toBe(Code.FailedPrecondition);
+    expect((await app.grpc.getTask({ id: t.id })).cancellable).toBe(false);
+    const done = await waitFor(() => app.grpc.getTask({ id: t.id }), terminal);
+    expect(done.status).toBe(TaskStatus.COMPLETED);
+    expect(done.artifacts).toEqual([expect.objectContaining({ name: "report", uri: "memory://reports/a1.json", kind: "report", metadata: { product: "mood", version: "3" } })]);
+  });
+
+  it("fails with the seed APIs' named errors and clear messages", async () => {
+    const cases = [
+      [{ asset_id: "missing-1" }, "ASSET_NOT_FOUND", false],
+      [{ asset_id: "a1", duration_s: 3 }, "ASSET_TOO_SHORT", false],
+      [{ asset_id: "a1", probe: "fail" }, "PROBE_FAILED", true],
+    ] as const;
+    for (const [params, errorCode, retryable] of cases) {
+      const t = await app.grpc.createTask({ task: { type: "demo.analyze", params, retryPolicy: { maxAttempts: 1 } } });
+      const done = await waitFor(() => app.grpc.getTask({ id: t.id }), terminal);
+      expect(done.status).toBe(TaskStatus.FAILED);
+      expect(done.error).toMatchObject({ code: errorCode, retryable });
+      expect(done.error!.message.length).toBeGreaterThan(20);
+    }
+  });
+});
