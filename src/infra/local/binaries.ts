@@ -2,7 +2,7 @@
 // KEEP IN STEP with scripts/lib/find-binaries.mjs (same search order, same rules): that copy
 // runs in the bootstrap before node_modules exists and installs what this module looks for.
 import { spawnSync } from "node:child_process";
-import { accessSync, constants, realpathSync, statSync } from "node:fs";
+import { accessSync, constants, existsSync, realpathSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -45,12 +45,16 @@ function isMariaDbServer(p: string): boolean {
   return /mariadb/i.test(r.stdout ?? "");
 }
 
+/** MARIADB_BIN_DIR and its sibling sbin/bin/scripts dirs (Debian splits sbin/bin, tarballs bin/scripts). */
+const mariaDbDirs = (dir: string): string[] =>
+  existsSync(dir) ? [dir, ...["sbin", "bin", "scripts"].map((d) => path.join(dir, "..", d))] : [];
+
 /**
- * MARIADB_BIN_DIR (if set, the only place searched), else PATH, then /usr/sbin, /usr/bin.
+ * MARIADB_BIN_DIR (if set, the only place searched, with its siblings), else PATH, then /usr/sbin, /usr/bin.
  * Server: mariadbd, else a MariaDB `mysqld`. Initialiser: mariadb-install-db, else mysql_install_db.
  */
 export function findMariaDbBinaries(env: Env = process.env): { mariadbd: string; installDb: string } | undefined {
-  const dirs = env["MARIADB_BIN_DIR"] ? [env["MARIADB_BIN_DIR"]] : [...pathDirs(env), ...SYSTEM_DIRS];
+  const dirs = env["MARIADB_BIN_DIR"] ? mariaDbDirs(env["MARIADB_BIN_DIR"]) : [...pathDirs(env), ...SYSTEM_DIRS];
   const mariadbd = firstIn(dirs, ["mariadbd"]) ?? firstIn(dirs, ["mysqld"], isMariaDbServer);
   const installDb = firstIn(dirs, ["mariadb-install-db", "mysql_install_db"]);
   return mariadbd && installDb ? { mariadbd, installDb } : undefined;

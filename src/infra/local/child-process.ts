@@ -1,8 +1,9 @@
 // A child process (mariadbd, temporal) that must not outlive the Node process that started it.
 //
 // Two safety nets, because `process.on("exit")` alone misses SIGKILL, SIGTERM and Ctrl-C of the
-// parent (Node's default signal handlers exit without running "exit" listeners, and mariadbd
-// ignores the SIGINT a terminal sends to the whole process group):
+// parent (Node's default signal handlers exit without running "exit" listeners; the children run
+// in their own process group, so a terminal's SIGINT does not reach them — and mariadbd ignores
+// SIGINT anyway):
 //  1. a process "exit" listener sends SIGTERM (covers process.exit() and a normal end);
 //  2. a tiny detached `sh` watchdog holds the read end of a pipe from us; when we die for any
 //     reason the kernel closes the pipe, `read` returns, and the watchdog sends SIGTERM, then
@@ -38,7 +39,9 @@ export interface ManagedChild {
 }
 
 export function spawnManaged(command: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): ManagedChild {
-  const child = spawn(command, args, { cwd: opts.cwd, env: opts.env, stdio: ["ignore", "pipe", "pipe"] });
+  // Own process group: a terminal's Ctrl-C reaches only the parent, which then stops its services
+  // in its own order (e.g. worker before Temporal); if the parent just dies, the watchdog steps in.
+  const child = spawn(command, args, { cwd: opts.cwd, env: opts.env, stdio: ["ignore", "pipe", "pipe"], detached: process.platform !== "win32" });
   let tail = "";
   const collect = (chunk: Buffer) => {
     tail = (tail + chunk.toString("utf8")).slice(-TAIL_CHARS);

@@ -39,6 +39,9 @@ const STOP_GRACE_MS = 15_000;
 export async function startTemporalDevServer(opts: TemporalDevServerOptions): Promise<TemporalDevServer> {
   const log = (msg: string) => opts.logger?.info(`temporal: ${msg}`);
   const namespace = opts.namespace ?? "default";
+  for (const name of Object.keys(opts.searchAttributes ?? {})) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`search attribute name ${JSON.stringify(name)} is not an identifier`);
+  }
   const pickPorts = !opts.port || (!opts.headless && !opts.uiPort);
   for (let attempt = 1; ; attempt++) {
     const port = opts.port || (await freePort());
