@@ -35,7 +35,7 @@ export function domainCode(err: DomainError): Code | undefined {
   return CODES.find(([type]) => err instanceof type)?.[1];
 }
 
-export function toConnectError(err: unknown, logger: Logger, procedure: string): ConnectError {
+function mapError(err: unknown, logger: Logger, procedure: string): ConnectError {
   if (err instanceof ConnectError) return err;
   if (err instanceof DomainError) {
     const code = domainCode(err);
@@ -52,6 +52,9 @@ export function toConnectError(err: unknown, logger: Logger, procedure: string):
 export function errorInterceptor(logger: Logger): Interceptor {
   return (next) => async (req) => {
     const procedure = req.method.parent.typeName + "/" + req.method.name;
+    const toConnectError = (err: unknown) =>
+      // The client went away (e.g. closed a WatchTask stream): not an error of ours.
+      req.signal.aborted && !(err instanceof DomainError) ? new ConnectError("the client cancelled the call", Code.Canceled) : mapError(err, logger, procedure);
     try {
       const res = await next(req);
       if (!res.stream) return res;
@@ -62,12 +65,12 @@ export function errorInterceptor(logger: Logger): Interceptor {
           try {
             yield* message;
           } catch (err) {
-            throw toConnectError(err, logger, procedure);
+            throw toConnectError(err);
           }
         })(),
       };
     } catch (err) {
-      throw toConnectError(err, logger, procedure);
+      throw toConnectError(err);
     }
   };
 }
