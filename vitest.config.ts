@@ -11,11 +11,14 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["test/unit/**/*.test.ts"],
+          // Tiers run one after the other: unit, helm, integration (which owns the services).
+          sequence: { groupOrder: 0 },
         },
       },
       {
         test: {
           name: "integration",
+          sequence: { groupOrder: 2 },
           include: ["test/integration/**/*.test.ts"],
           globalSetup: ["test/global-setup.ts"],
           testTimeout: 60_000,
@@ -27,6 +30,7 @@ export default defineConfig({
       {
         test: {
           name: "helm",
+          sequence: { groupOrder: 1 },
           include: ["test/helm/**/*.test.ts"],
           testTimeout: 120_000,
           hookTimeout: 300_000,

@@ -3,7 +3,9 @@
  * gRPC and over Connect JSON (plain HTTP POST, as curl or a browser sends it).
  */
 import { Code, ConnectError } from "@connectrpc/connect";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Client, Connection } from "@temporalio/client";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { PROJECT_KEY, TYPE_KEY } from "../../src/infra/temporal/search-attributes.js";
 import { TaskStatus, type Task } from "../../src/gen/taskyard/v1/task_pb.js";
 import { startTestApp, uniqueLabel, waitFor, type TestApp } from "../helpers/app.js";
 
@@ -55,6 +57,15 @@ describe("over gRPC", () => {
     expect(done.endTime).toBeDefined();
     // Progress was observed rising, not only jumping to the end.
     expect(new Set(seen.filter((c) => c > 0n && c < 6n)).size).toBeGreaterThanOrEqual(2);
+
+    // What Temporal holds: workflow id = task id, type and project as search attributes.
+    const temporal = new Client({ connection: await Connection.connect({ address: inject("temporalAddress") }) });
+    const described = await temporal.workflow.getHandle(created.id).describe();
+    expect(described.type).toBe("taskWorkflow");
+    expect(described.status.name).toBe("COMPLETED");
+    expect(described.typedSearchAttributes.get(TYPE_KEY)).toBe("demo.sleep");
+    expect(described.typedSearchAttributes.get(PROJECT_KEY)).toBe("default");
+    await temporal.connection.close();
 
     const { events } = await app.grpc.listTaskEvents({ id: created.id });
     expect(events.map((e) => [e.fromStatus, e.toStatus])).toEqual([
