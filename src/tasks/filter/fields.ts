@@ -54,18 +54,8 @@ export const LABELS_PREFIX = "labels.";
 /** No quote or backslash can appear, so `$."<key>"` is always a well-formed single-key path. */
 export const LABEL_KEY = /^[A-Za-z0-9_.-]{1,63}$/;
 
-/** Short names of taskyard.v1.TaskStatus, as stored in t.status. */
-export const TASK_STATUSES = [
-  "PENDING",
-  "QUEUED",
-  "RUNNING",
-  "CANCELLING",
-  "COMPLETED",
-  "COMPLETED_WITH_ERRORS",
-  "FAILED",
-  "CANCELLED",
-] as const;
-export type TaskStatusName = (typeof TASK_STATUSES)[number];
+/** Short names of taskyard.v1.TaskStatus, as stored in t.status (one list: the state machine's). */
+export { TASK_STATUSES, type TaskStatus as TaskStatusName } from "../status.js";
 
 /** For "unknown field" messages. */
 export const ALLOWED_FIELDS_TEXT = [...FILTER_FIELDS.keys(), `${LABELS_PREFIX}<key>`].join(", ");
