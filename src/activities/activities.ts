@@ -81,7 +81,14 @@ export function createActivities(deps: ActivityDeps): TaskActivities {
         };
       } catch (err) {
         await writer.flush();
-        if (signal.aborted) throw err instanceof CancelledFailure ? err : new CancelledFailure("task aborted", undefined, err as Error);
+        if (signal.aborted) {
+          // A worker shutting down (a deploy, a scale-in) is not an abort of the task: fail this
+          // try as retryable so Temporal hands the task to another worker, which resumes it.
+          if (activity.cancellationDetails?.workerShutdown || (signal.reason as Error | undefined)?.message === "WORKER_SHUTDOWN") {
+            throw ApplicationFailure.retryable("the worker shut down during the task; another worker resumes it", "WORKER_SHUTDOWN");
+          }
+          throw err instanceof CancelledFailure ? err : new CancelledFailure("task aborted", undefined, err as Error);
+        }
         if (err instanceof HandlerError) {
           throw ApplicationFailure.create({
             type: err.code,
