@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 /**
- * `taskyard <serve|worker|migrate|dev>`: the composition root of every role. Reads the config
+ * `taskyard <serve|worker|migrate|dev|apikey>`: the composition root of every role. Reads the config
  * once; an invalid value stops start-up with a message naming the variable.
  */
 import { parseArgs } from "node:util";
 import { CONFIG_VARIABLES, ConfigError, loadConfig } from "./config.js";
+import { APIKEY_USAGE, runApiKey } from "./commands/apikey.js";
 import { runDev } from "./commands/dev.js";
 import { runMigrate } from "./commands/migrate.js";
 import { runServe } from "./commands/serve.js";
@@ -16,12 +17,15 @@ const COMMANDS: Record<string, string> = {
   serve: "API server: TaskService, QueueService, grpc.health.v1, reflection on ONE port (gRPC h2c, gRPC-Web, Connect JSON/binary); runs the dispatcher and reconciler",
   worker: "Temporal worker hosting taskWorkflow and the handler activities for the queues given by --queues or TASKYARD_WORKER_QUEUES",
   migrate: "applies pending database migrations, then exits",
+  apikey: "creates, lists and revokes API keys straight in the database, e.g. a tenant's first admin key (create|list|revoke)",
   dev: "everything in one process for a laptop: private MariaDB and Temporal dev server (UI on :8233) when DATABASE_URL / TEMPORAL_ADDRESS are unset, migrations, API on :8080, worker with demo handlers",
 };
 
 function usage(command?: string): string {
   const head = command
-    ? `Usage: taskyard ${command}${command === "worker" ? " [--queues a,b]" : ""}\n\n${COMMANDS[command]}\n`
+    ? command === "apikey"
+      ? `${APIKEY_USAGE}\n${COMMANDS[command]}\n`
+      : `Usage: taskyard ${command}${command === "worker" ? " [--queues a,b]" : ""}\n\n${COMMANDS[command]}\n`
     : `Usage: taskyard <command> [options]\n\nCommands:\n${Object.entries(COMMANDS)
         .map(([name, text]) => `  ${name.padEnd(8)} ${text}`)
         .join("\n")}\n\nRun \`taskyard <command> --help\` for one command.\n`;
@@ -32,7 +36,16 @@ async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { help: { type: "boolean", short: "h" }, queues: { type: "string" } },
+    options: {
+      help: { type: "boolean", short: "h" },
+      queues: { type: "string" },
+      // taskyard apikey
+      tenant: { type: "string" },
+      role: { type: "string" },
+      name: { type: "string" },
+      expires: { type: "string" },
+      all: { type: "boolean" },
+    },
   });
   const command = positionals[0];
   if (!command || command === "help") {
@@ -63,6 +76,8 @@ async function main(argv: string[]): Promise<number> {
     case "dev":
       await runDev(config, logger);
       break;
+    case "apikey":
+      return runApiKey(config, logger, { ...values, positionals: positionals.slice(1) });
   }
   return 0;
 }

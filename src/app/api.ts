@@ -7,15 +7,24 @@ import type { DataSource } from "typeorm";
 import type { Logger } from "pino";
 import type { Config } from "../config.js";
 import type { HandlerRegistry } from "../activities/handlers/registry.js";
+import { ApiKeyRepository } from "../auth/api-key-repository.js";
+import { ApiKeyService } from "../auth/api-key-service.js";
+import { createAuthenticator } from "../auth/authenticator.js";
+import { createJwtVerifier } from "../auth/jwt.js";
 import { Dispatcher } from "../dispatch/dispatcher.js";
+import { QueueRepairs } from "../dispatch/queue-repairs.js";
 import { Reconciler } from "../dispatch/reconciler.js";
 import { createMetrics } from "../infra/metrics.js";
 import { ensureSearchAttributes } from "../infra/temporal/search-attributes.js";
 import { temporalUiUrl } from "../infra/temporal/connection.js";
 import { createWorkflowGateway } from "../infra/temporal/workflow-gateway.js";
+import { createQueueWatchers } from "../infra/temporal/queue-watchers.js";
 import { QueueRepository } from "../queues/repository.js";
+import { QueueService } from "../queues/service.js";
+import { authInterceptor } from "../rpc/auth-interceptor.js";
 import { errorInterceptor } from "../rpc/errors.js";
 import { createHealthService } from "../rpc/health.js";
+import { limitsInterceptor } from "../rpc/limits.js";
 import { metricsInterceptor } from "../rpc/metrics-interceptor.js";
 import { createRoutes, SERVED_SERVICES } from "../rpc/routes.js";
 import { startApiServer } from "../rpc/server.js";
@@ -51,14 +60,16 @@ export async function startApi({ config, dataSource, client, registry, logger }:
     intervalMs: config.dispatchIntervalMs,
     onDispatched: (n) => metrics.tasksDispatched.inc(n),
   });
+  const queues = new QueueRepository(dataSource.manager);
   const service = new TaskService({
     tasks,
-    queues: new QueueRepository(dataSource.manager),
+    queues,
     workflows,
     lifecycle,
     knownTypes: registry.types(),
     onEnqueued: () => dispatcher.wake(),
   });
+  const queueService = new QueueService({ queues, tasks, watchers: createQueueWatchers(client), onEnqueued: () => dispatcher.wake() });
   const reconciler = new Reconciler({
     tasks,
     lifecycle,
@@ -66,16 +77,36 @@ export async function startApi({ config, dataSource, client, registry, logger }:
     logger: logger.child({ component: "reconciler" }),
     intervalMs: config.reconcileIntervalMs,
     staleAfterMs: config.reconcileIntervalMs,
+    queueRepairs: new QueueRepairs({ tasks, queues, workflows, logger: logger.child({ component: "reconciler" }), onEnqueued: () => dispatcher.wake() }),
   });
   const health = createHealthService();
+  const apiKeys = new ApiKeyService({
+    keys: new ApiKeyRepository(dataSource.manager),
+    onBackgroundError: (err) => logger.warn({ err }, "could not record API key use"),
+  });
+  // Unset means the command's default; `serve` defaults to on (`taskyard dev` passes "off").
+  const authMode = config.auth.mode ?? "on";
+  const { jwksUrl, jwksFile } = config.auth;
+  const authenticator = createAuthenticator({
+    apiKeys,
+    jwt: jwksUrl || jwksFile ? createJwtVerifier({ ...config.auth, jwksUrl, jwksFile }) : undefined,
+    onRejected: (reason) => logger.debug({ reason }, "credential refused"),
+  });
+  if (authMode === "off") {
+    logger.warn("AUTHENTICATION IS OFF: every caller is an admin of tenant \"default\"; never expose this server (set TASKYARD_AUTH_MODE=on)");
+  } else {
+    logger.info({ jwt: Boolean(jwksUrl || jwksFile), issuers: config.auth.issuers }, "authentication on: Bearer JWT or Taskyard API key required");
+  }
   const server = await startApiServer({
     routes: createRoutes({
       service,
+      queues: queueService,
       health,
+      apiKeys,
       temporalUiUrl: (workflowId, runId) => temporalUiUrl(config.temporal, workflowId, runId),
     }),
-    // Outermost first: metrics see the mapped code.
-    interceptors: [metricsInterceptor(metrics), errorInterceptor(logger)],
+    // Outermost first: metrics see the mapped code; auth errors are mapped; limits know the caller.
+    interceptors: [metricsInterceptor(metrics), errorInterceptor(logger), authInterceptor({ mode: authMode, authenticator }), limitsInterceptor(config.limits)],
     host: config.host,
     port: config.port,
     corsOrigins: config.corsOrigins,

@@ -3,6 +3,7 @@
  * DATABASE_URL is unset) and a Temporal dev server with its Web UI (when TEMPORAL_ADDRESS is
  * unset), both keeping their data under TASKYARD_DATA_DIR; applies migrations; serves the API
  * and runs a worker with the built-in demo handlers. Ctrl-C stops all of it.
+ * Authentication is off unless TASKYARD_AUTH_MODE=on, and the banner says so loudly.
  */
 import path from "node:path";
 import type { Logger } from "pino";
@@ -56,7 +57,8 @@ export async function runDev(base: Config, logger: Logger): Promise<void> {
       stops.push(() => server.stop());
       temporal = { ...temporal, address: server.address, uiUrl: temporal.uiUrl ?? server.uiUrl };
     }
-    const config: Config = { ...base, databaseUrl, temporal };
+    const auth = { ...base.auth, mode: base.auth.mode ?? "off" };
+    const config: Config = { ...base, databaseUrl, temporal, auth };
 
     const dataSource = await openDatabase(databaseUrl, config.databasePoolSize, logger);
     stops.push(() => dataSource.destroy());
@@ -85,8 +87,18 @@ export async function runDev(base: Config, logger: Logger): Promise<void> {
         `  Temporal frontend              ${temporal.address}`,
         `  Database                       ${redactUrl(databaseUrl)}`,
         `  Demo task types                ${[...registry.types()].join(", ")}`,
+        auth.mode === "off"
+          ? "  Authentication                 OFF: every caller is an admin of tenant \"default\""
+          : "  Authentication                 on (Bearer JWT or API key: `taskyard apikey create`)",
         "  Ctrl-C stops everything.",
         "",
+        ...(auth.mode === "off"
+          ? [
+              "  !!! AUTHENTICATION IS OFF. Anyone who can reach this port can read, create and delete tasks.",
+              "  !!! Fine on a laptop; never expose it. Set TASKYARD_AUTH_MODE=on to require credentials.",
+              "",
+            ]
+          : []),
       ].join("\n") + "\n",
     );
     await Promise.race([running, untilSignal(stopAll, logger)]);

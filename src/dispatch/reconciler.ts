@@ -2,12 +2,15 @@
  * The reconciler repairs drift between MySQL (listing truth) and Temporal (execution truth) so
  * no task stays RUNNING or CANCELLING forever: a task whose workflow has closed (or vanished)
  * without recording its end is closed here; an abort whose signal was lost is sent again.
- * Safe with many replicas: every repair goes through TaskLifecycle.finish, which is idempotent.
+ * Queue-side drift (an interrupted dispatch, a QUEUED task without its entry) is repaired by
+ * QueueRepairs. Safe with many replicas: every repair goes through TaskLifecycle.finish or
+ * re-checks the locked task, so it is idempotent.
  */
 import type { Logger } from "pino";
 import type { TaskRepository } from "../tasks/repository.js";
 import type { TaskLifecycle } from "../tasks/lifecycle.js";
 import type { WorkflowGateway } from "../tasks/workflow-gateway.js";
+import type { QueueRepairs } from "./queue-repairs.js";
 
 export interface ReconcilerOptions {
   tasks: TaskRepository;
@@ -17,6 +20,7 @@ export interface ReconcilerOptions {
   intervalMs: number;
   /** Only tasks unchanged for this long are checked (a healthy task changes as it progresses). */
   staleAfterMs: number;
+  queueRepairs?: QueueRepairs;
 }
 
 export class Reconciler {
@@ -42,9 +46,15 @@ export class Reconciler {
   /** One pass; returns the number of tasks repaired. */
   async reconcileOnce(): Promise<number> {
     const { tasks, lifecycle, workflows, logger } = this.opts;
-    const stale = await tasks.findStale(["RUNNING", "CANCELLING"], new Date(Date.now() - this.opts.staleAfterMs), 100);
+    const staleBefore = new Date(Date.now() - this.opts.staleAfterMs);
+    const stale = await tasks.findStale(["RUNNING", "CANCELLING"], staleBefore, 100);
     let repaired = 0;
     for (const task of stale) {
+      if (task.status === "RUNNING" && !task.workflowRunId && this.opts.queueRepairs) {
+        // Dispatched (committed) but the dispatcher died before recording the workflow's run.
+        if (await this.opts.queueRepairs.resumeDispatch(task)) repaired++;
+        continue;
+      }
       const state = await workflows.describe(task);
       if (state === "RUNNING") {
         if (task.status === "CANCELLING") await workflows.abort(task, task.statusMessage || "aborted by request");
@@ -67,6 +77,7 @@ export class Reconciler {
         logger.warn({ taskId: task.id, from: task.status, to: after.status, workflow: state }, "reconciled task");
       }
     }
+    if (this.opts.queueRepairs) repaired += await this.opts.queueRepairs.repairOnce(staleBefore);
     return repaired;
   }
 }

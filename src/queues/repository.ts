@@ -1,12 +1,18 @@
 /**
  * Persistence of queues and queue entries. A queue entry exists exactly while its task is
- * QUEUED; the dispatcher claims entries in (priority DESC, position) order with SKIP LOCKED.
+ * QUEUED (TaskService and QueueService write both in one transaction); the dispatcher claims
+ * entries in dispatch order (queues/dispatch-repository.ts), ListQueueEntries and MoveTask work
+ * on that order through queues/order-repository.ts.
  */
 import type { EntityManager } from "typeorm";
 import { QueueEntity, QueueEntryEntity, TaskEntity, type QueueRow } from "../infra/db/entities.js";
 import { dbCall } from "../infra/db/errors.js";
 import { ACTIVE_STATUSES } from "../tasks/status.js";
-import { DEFAULT_QUEUE, defaultTemporalTaskQueue, type Queue } from "./types.js";
+import { parseFairnessKey, readCursors, type FairCursors, type FairnessKey } from "./fairness.js";
+import { OrderRepository } from "./order-repository.js";
+import { nextPosition } from "./positions.js";
+import type { BucketState } from "./token-bucket.js";
+import { DEFAULT_PRIORITY, DEFAULT_QUEUE, NO_RATE_LIMIT, defaultTemporalTaskQueue, type NewQueue, type Queue } from "./types.js";
 
 export interface QueueEntry {
   taskId: string;
@@ -17,11 +23,24 @@ export interface QueueEntry {
   enqueueTime: Date;
 }
 
+/** Columns UpdateQueue may change. */
+export type QueueChanges = Partial<
+  Pick<
+    QueueRow,
+    "description" | "concurrencyLimit" | "defaultPriority" | "paused" | "ratePerSecond" | "rateBurst" | "rateTokens" | "rateRefillTime" | "fairnessKey" | "fairnessCursors" | "temporalTaskQueue"
+  >
+>;
+
 export class QueueRepository {
-  constructor(private readonly manager: EntityManager) {}
+  /** Fairness keys read in this transaction (instances from withManager live for one transaction). */
+  private readonly fairnessKeys: Map<string, FairnessKey> | undefined;
+
+  constructor(private readonly manager: EntityManager, transactionScoped = false) {
+    this.fairnessKeys = transactionScoped ? new Map() : undefined;
+  }
 
   withManager(manager: EntityManager): QueueRepository {
-    return new QueueRepository(manager);
+    return new QueueRepository(manager, true);
   }
 
   async get(tenant: string, name: string, options: { lock?: "update" | "skip_locked" } = {}): Promise<Queue | undefined> {
@@ -46,27 +65,49 @@ export class QueueRepository {
         .createQueryBuilder()
         .insert()
         .into(QueueEntity)
-        .values({
-          tenant,
-          name: DEFAULT_QUEUE,
-          description: "The default queue",
-          concurrencyLimit: 0,
-          defaultPriority: 50,
-          paused: false,
-          temporalTaskQueue: defaultTemporalTaskQueue(DEFAULT_QUEUE),
-          createTime: now,
-          updateTime: now,
-        })
+        .values({ ...newQueueRow({ tenant, name: DEFAULT_QUEUE, description: "The default queue", concurrencyLimit: 0, defaultPriority: DEFAULT_PRIORITY, paused: false, temporalTaskQueue: defaultTemporalTaskQueue(DEFAULT_QUEUE) }), createTime: now, updateTime: now })
         .orIgnore()
         .execute(),
     );
     return (await this.get(tenant, DEFAULT_QUEUE))!;
   }
 
-  async create(queue: Omit<Queue, "createTime" | "updateTime">): Promise<Queue> {
+  /** The dispatcher's saved state of a queue: its token bucket and fairness cursor (plain read). */
+  async dispatchState(tenant: string, name: string): Promise<BucketState & { fairnessCursors: FairCursors }> {
+    const row = await dbCall(() =>
+      this.manager.findOne(QueueEntity, { select: { rateTokens: true, rateRefillTime: true, fairnessCursors: true }, where: { tenant, name } }),
+    );
+    return { tokens: Number(row?.rateTokens ?? 0), refillTime: row?.rateRefillTime ?? null, fairnessCursors: readCursors(row?.fairnessCursors) };
+  }
+
+  /** Dispatch order of entries (ListQueueEntries, MoveTask) over the same connection. */
+  order(): OrderRepository {
+    return new OrderRepository(this.manager);
+  }
+
+  /** Inserts a queue; AlreadyExistsError when the name is taken. */
+  async create(queue: NewQueue): Promise<Queue> {
     const now = new Date();
-    await dbCall(() => this.manager.insert(QueueEntity, { ...queue, createTime: now, updateTime: now }));
+    await dbCall(() => this.manager.insert(QueueEntity, { ...newQueueRow(queue), createTime: now, updateTime: now }));
     return (await this.get(queue.tenant, queue.name))!;
+  }
+
+  /** Queues of a tenant by name, after `afterName`. */
+  async list(tenant: string, afterName: string | undefined, limit: number): Promise<Queue[]> {
+    const rows = await dbCall(() => {
+      const qb = this.manager.createQueryBuilder(QueueEntity, "q").where("q.tenant = :tenant", { tenant }).orderBy("q.name", "ASC").limit(limit);
+      if (afterName !== undefined) qb.andWhere("q.name > :afterName", { afterName });
+      return qb.getMany();
+    });
+    return rows.map(rowToQueue);
+  }
+
+  async update(tenant: string, name: string, changes: QueueChanges): Promise<void> {
+    await dbCall(() => this.manager.update(QueueEntity, { tenant, name }, { ...changes, updateTime: new Date() }));
+  }
+
+  async delete(tenant: string, name: string): Promise<void> {
+    await dbCall(() => this.manager.delete(QueueEntity, { tenant, name }));
   }
 
   /** Queues with at least one entry and not paused: the dispatcher's work list. */
@@ -81,35 +122,52 @@ export class QueueRepository {
     return rows.map(rowToQueue);
   }
 
-  /** Appends a task at the tail of its priority band. */
-  async addEntry(entry: Omit<QueueEntry, "position">): Promise<void> {
-    await dbCall(() =>
-      this.manager.insert(QueueEntryEntity, {
-        ...entry,
-        // Microseconds since the epoch keep FIFO order inside a band; MoveTask may pick any double.
-        position: entry.enqueueTime.getTime() * 1000 + Math.floor(Math.random() * 1000),
-      }),
-    );
+  /**
+   * Puts a task (its row already written in this transaction) in a queue: at the tail of its
+   * priority band, or at `position` (a re-queue keeping its place). The entry records the task's
+   * value of the queue's fairness key.
+   */
+  async addEntry(entry: Omit<QueueEntry, "position"> & { position?: number }): Promise<void> {
+    const key = await this.fairnessKeyOf(entry.tenant, entry.queue);
+    const value = fairnessValueSql(key);
+    await dbCall(async () => {
+      const result: { affectedRows?: number } = await this.manager.query(
+        `INSERT INTO queue_entries (task_id, tenant, queue, priority, position, enqueue_time, fairness_value)
+         SELECT t.id, t.tenant, ?, ?, ?, ?, ${value.sql} FROM tasks t WHERE t.tenant = ? AND t.id = ?`,
+        [entry.queue, entry.priority, entry.position ?? nextPosition(), entry.enqueueTime, ...value.params, entry.tenant, entry.taskId],
+      );
+      if (result.affectedRows !== 1) throw new Error(`queue entry for task ${entry.taskId} not added: no such task`);
+    });
   }
 
   async removeEntry(tenant: string, taskId: string): Promise<void> {
     await dbCall(() => this.manager.delete(QueueEntryEntity, { tenant, taskId }));
   }
 
-  /** Locks and returns up to `limit` head entries of a queue, skipping rows other dispatchers hold. */
-  async claimHead(tenant: string, queue: string, limit: number): Promise<QueueEntry[]> {
-    const rows = await dbCall(() =>
-      this.manager
-        .createQueryBuilder(QueueEntryEntity, "e")
-        .where("e.tenant = :tenant AND e.queue = :queue", { tenant, queue })
-        .orderBy("e.priority", "DESC")
-        .addOrderBy("e.position", "ASC")
-        .limit(limit)
-        .setLock("pessimistic_write")
-        .setOnLocked("skip_locked")
-        .getMany(),
+  async getEntry(tenant: string, taskId: string): Promise<(QueueEntry & { fairnessValue: string }) | undefined> {
+    const row = await dbCall(() => this.manager.findOneBy(QueueEntryEntity, { tenant, taskId }));
+    return row ? { ...row, position: Number(row.position) } : undefined;
+  }
+
+  /** Task ids at the head of a queue (dispatch order ignoring fairness), without locking. */
+  async headTaskIds(tenant: string, queue: string, limit: number): Promise<string[]> {
+    const rows: Array<{ task_id: string }> = await dbCall(() =>
+      this.manager.query(`SELECT task_id FROM queue_entries WHERE tenant = ? AND queue = ? ORDER BY priority DESC, position, task_id LIMIT ?`, [tenant, queue, limit]),
     );
-    return rows.map((r) => ({ ...r, position: Number(r.position) }));
+    return rows.map((r) => r.task_id);
+  }
+
+  /**
+   * Whether a queue has entries, as a locking read: it waits for, and then blocks, concurrent
+   * enqueues into the queue until this transaction ends (DeleteQueue's emptiness check).
+   */
+  async hasEntriesLocked(tenant: string, queue: string): Promise<boolean> {
+    const rows: unknown[] = await dbCall(() => this.manager.query(`SELECT task_id FROM queue_entries WHERE tenant = ? AND queue = ? LIMIT 1 FOR UPDATE`, [tenant, queue]));
+    return rows.length > 0;
+  }
+
+  async countEntries(tenant: string, queue: string): Promise<number> {
+    return dbCall(() => this.manager.countBy(QueueEntryEntity, { tenant, queue }));
   }
 
   /** Tasks of the queue that hold a concurrency slot (RUNNING or CANCELLING). */
@@ -121,8 +179,115 @@ export class QueueRepository {
         .getCount(),
     );
   }
+
+  /** Recomputes every entry's fairness value after the queue's key changed. */
+  async recomputeFairnessValues(tenant: string, queue: string, fairnessKey: string): Promise<void> {
+    const value = fairnessValueSql(parseFairnessKey(fairnessKey) ?? { kind: "none" });
+    await dbCall(() =>
+      this.manager.query(
+        `UPDATE queue_entries e JOIN tasks t ON t.tenant = e.tenant AND t.id = e.task_id SET e.fairness_value = ${value.sql} WHERE e.tenant = ? AND e.queue = ?`,
+        [...value.params, tenant, queue],
+      ),
+    );
+  }
+
+  /** Counts behind GetQueueStats, over the given windows ending `now`. */
+  async stats(tenant: string, queue: string, now: Date, averageWindowMs: number, rateWindowMs: number) {
+    return dbCall(async () => {
+      const [entries]: Array<{ queued: string; oldest: Date | null }> = await this.manager.query(
+        `SELECT COUNT(*) AS queued, MIN(enqueue_time) AS oldest FROM queue_entries WHERE tenant = ? AND queue = ?`,
+        [tenant, queue],
+      );
+      const running = await this.countActive(tenant, queue);
+      const [recent]: Array<{ avg_wait_ms: string | null; dispatched: string | null }> = await this.manager.query(
+        `SELECT AVG(TIMESTAMPDIFF(MICROSECOND, queue_time, start_time)) / 1000 AS avg_wait_ms, SUM(start_time >= ?) AS dispatched
+           FROM tasks WHERE tenant = ? AND queue = ? AND start_time >= ? AND queue_time IS NOT NULL`,
+        [new Date(now.getTime() - rateWindowMs), tenant, queue, new Date(now.getTime() - averageWindowMs)],
+      );
+      return {
+        queued: Number(entries?.queued ?? 0),
+        oldestEnqueueTime: entries?.oldest ?? null,
+        running,
+        averageWaitMs: Math.max(0, Number(recent?.avg_wait_ms ?? 0)),
+        dispatchedInRateWindow: Number(recent?.dispatched ?? 0),
+      };
+    });
+  }
+
+  /** (tenant, queue) pairs that have entries but no queue row any more (deleted meanwhile). */
+  async findEntriesOfMissingQueues(): Promise<Array<{ tenant: string; queue: string }>> {
+    return dbCall(() =>
+      this.manager.query(
+        `SELECT d.tenant, d.queue FROM (SELECT DISTINCT tenant, queue FROM queue_entries) d
+          WHERE NOT EXISTS (SELECT 1 FROM queues q WHERE q.tenant = d.tenant AND q.name = d.queue)`,
+      ),
+    );
+  }
+
+  /** QUEUED tasks unchanged since `before` that have no queue entry: the dispatcher would never see them. */
+  async findQueuedWithoutEntry(before: Date, limit: number): Promise<Array<{ tenant: string; id: string }>> {
+    return dbCall(() =>
+      this.manager.query(
+        `SELECT t.tenant, t.id FROM tasks t LEFT JOIN queue_entries e ON e.task_id = t.id
+          WHERE t.status = 'QUEUED' AND t.update_time < ? AND e.task_id IS NULL ORDER BY t.update_time LIMIT ?`,
+        [before, limit],
+      ),
+    );
+  }
+
+  private async fairnessKeyOf(tenant: string, queue: string): Promise<FairnessKey> {
+    const cached = this.fairnessKeys?.get(`${tenant}/${queue}`);
+    if (cached) return cached;
+    const row = await dbCall(() => this.manager.findOne(QueueEntity, { select: { fairnessKey: true }, where: { tenant, name: queue } }));
+    const key = parseFairnessKey(row?.fairnessKey ?? "") ?? { kind: "none" };
+    this.fairnessKeys?.set(`${tenant}/${queue}`, key);
+    return key;
+  }
 }
 
-function rowToQueue(r: QueueRow): Queue {
-  return { ...r, paused: Boolean(r.paused) };
+/** SQL for a task's (alias `t`) value of a fairness key; columns come from a whitelist, labels are bound. */
+function fairnessValueSql(key: FairnessKey): { sql: string; params: unknown[] } {
+  switch (key.kind) {
+    case "none":
+      return { sql: "''", params: [] };
+    case "field":
+      return { sql: `t.${key.column}`, params: [] };
+    case "label":
+      return { sql: "LEFT(COALESCE(JSON_UNQUOTE(JSON_EXTRACT(t.labels, ?)), ''), 256)", params: [`$."${key.label}"`] };
+  }
+}
+
+function newQueueRow(queue: NewQueue): Omit<QueueRow, "createTime" | "updateTime"> {
+  const rateLimit = queue.rateLimit ?? NO_RATE_LIMIT;
+  return {
+    tenant: queue.tenant,
+    name: queue.name,
+    description: queue.description,
+    concurrencyLimit: queue.concurrencyLimit,
+    defaultPriority: queue.defaultPriority,
+    paused: queue.paused,
+    temporalTaskQueue: queue.temporalTaskQueue,
+    ratePerSecond: rateLimit.perSecond,
+    rateBurst: rateLimit.burst,
+    rateTokens: 0,
+    rateRefillTime: null, // a full bucket
+    fairnessKey: queue.fairnessKey ?? "",
+    fairnessCursors: null,
+  };
+}
+
+export function rowToQueue(r: QueueRow): Queue {
+  return {
+    tenant: r.tenant,
+    name: r.name,
+    description: r.description,
+    concurrencyLimit: r.concurrencyLimit,
+    defaultPriority: r.defaultPriority,
+    paused: Boolean(r.paused),
+    rateLimit: { perSecond: Number(r.ratePerSecond), burst: r.rateBurst },
+    fairnessKey: r.fairnessKey,
+    temporalTaskQueue: r.temporalTaskQueue,
+    createTime: r.createTime,
+    updateTime: r.updateTime,
+  };
 }

@@ -1,12 +1,19 @@
 /**
- * The authenticated caller of an RPC, read from the handler context. Until authentication lands
- * every caller is the `anonymous` principal of the `default` tenant (DESIGN.md "Security").
+ * The authenticated caller of an RPC, read from the handler context. The auth interceptor
+ * (auth-interceptor.ts) sets it from the credential before any handler runs; services take it
+ * as their `Caller` (tenant scopes every query, principal becomes `created_by` and event actors).
  */
 import { createContextKey, type HandlerContext } from "@connectrpc/connect";
-import type { Caller } from "../tasks/types.js";
+import type { Identity } from "../auth/identity.js";
 
-export const callerKey = createContextKey<Caller>({ tenant: "default", principal: "anonymous" }, { description: "authenticated caller" });
+/**
+ * What a handler sees when no interceptor set a caller (handlers served without the auth
+ * interceptor, e.g. through createRouterTransport in unit tests): the `default` tenant, no roles.
+ */
+const NOBODY: Identity = Object.freeze({ tenant: "default", principal: "anonymous", roles: Object.freeze([]), method: "anonymous" });
 
-export function callerOf(ctx: HandlerContext): Caller {
+export const callerKey = createContextKey<Identity>(NOBODY, { description: "authenticated caller" });
+
+export function callerOf(ctx: HandlerContext): Identity {
   return ctx.values.get(callerKey);
 }

@@ -1,23 +1,28 @@
-/** Every service on one Connect router: TaskService, QueueService, health and reflection. */
+/** Every service on one Connect router: TaskService, QueueService, ApiKeyService, health and reflection. */
 import type { ConnectRouter } from "@connectrpc/connect";
+import type { ApiKeyService as ApiKeys } from "../auth/api-key-service.js";
+import { ApiKeyService } from "../gen/taskyard/v1/api_key_service_pb.js";
 import { QueueService } from "../gen/taskyard/v1/queue_service_pb.js";
 import { TaskService } from "../gen/taskyard/v1/task_service_pb.js";
+import { createApiKeyHandlers } from "./api-key-handlers.js";
 import type { HealthService } from "./health.js";
+import { createQueueHandlers, type QueueHandlerDeps } from "./queue-handlers.js";
 import { registerReflection } from "./reflection.js";
 import { createTaskHandlers, type TaskHandlerDeps } from "./task-handlers.js";
 
-export interface RouteDeps extends TaskHandlerDeps {
+export interface RouteDeps extends TaskHandlerDeps, QueueHandlerDeps {
   health: HealthService;
+  apiKeys: ApiKeys;
 }
 
 export function createRoutes(deps: RouteDeps): (router: ConnectRouter) => void {
   return (router) => {
     router.service(TaskService, createTaskHandlers(deps));
-    // QueueService is declared in the API; its RPCs answer UNIMPLEMENTED until they land.
-    router.service(QueueService, {});
+    router.service(QueueService, createQueueHandlers(deps));
+    router.service(ApiKeyService, createApiKeyHandlers(deps));
     deps.health.register(router);
-    registerReflection(router, [TaskService, QueueService]);
+    registerReflection(router, [TaskService, QueueService, ApiKeyService]);
   };
 }
 
-export const SERVED_SERVICES = [TaskService.typeName, QueueService.typeName];
+export const SERVED_SERVICES = [TaskService.typeName, QueueService.typeName, ApiKeyService.typeName];

@@ -52,6 +52,15 @@ function maxLength(field: string, value: string, max: number): string {
   return value;
 }
 
+/**
+ * Idempotency and dedupe keys compare exactly (binary collation), except that SQL ignores
+ * trailing spaces: so keys with surrounding whitespace are refused rather than silently merged.
+ */
+function exactKey(field: string, key: string, max: number): string {
+  if (key !== key.trim()) bad(field, "must not start or end with whitespace");
+  return maxLength(field, key, max);
+}
+
 export function validateId(field: string, id: string): string {
   if (!id) bad(field, "is required");
   if (!UUID_RE.test(id)) bad(field, `must be a task id (a UUID), got "${id.slice(0, 64)}"`);
@@ -131,11 +140,11 @@ export function validateCreateTask(req: CreateTaskRequest): CreateTaskInput {
     parentId: t.parentId || null,
     retryPolicy: validateRetryPolicy(t),
     timeouts: validateTimeouts(t),
-    dedupeKey: t.dedupeKey ? maxLength("task.dedupe_key", t.dedupeKey, LIMITS.dedupeKeyLength) : null,
+    dedupeKey: t.dedupeKey ? exactKey("task.dedupe_key", t.dedupeKey, LIMITS.dedupeKeyLength) : null,
   };
   return {
     task,
-    requestId: req.requestId ? maxLength("request_id", req.requestId, LIMITS.requestIdLength) : null,
+    requestId: req.requestId ? exactKey("request_id", req.requestId, LIMITS.requestIdLength) : null,
     validateOnly: req.validateOnly,
     start: req.start ?? true,
   };
@@ -302,7 +311,8 @@ export function validateUpdateTask(req: UpdateTaskRequest): { id: string; update
         update.queue = t.queue;
         break;
       case "priority":
-        if (t.priority < 0 || t.priority > 100) bad("task.priority", `must be between 0 and 100 (got ${t.priority})`);
+        // 0 means "the queue's default" only on create; an update names the priority it wants.
+        if (t.priority < 1 || t.priority > 100) bad("task.priority", `must be between 1 and 100 (got ${t.priority})`);
         update.priority = t.priority;
         break;
       case "retryPolicy":
@@ -312,7 +322,7 @@ export function validateUpdateTask(req: UpdateTaskRequest): { id: string; update
         update.timeouts = validateTimeouts(t);
         break;
       case "dedupeKey":
-        update.dedupeKey = t.dedupeKey ? maxLength("task.dedupe_key", t.dedupeKey, LIMITS.dedupeKeyLength) : null;
+        update.dedupeKey = t.dedupeKey ? exactKey("task.dedupe_key", t.dedupeKey, LIMITS.dedupeKeyLength) : null;
         break;
     }
   }
@@ -339,7 +349,7 @@ export function validateCloneTask(req: CloneTaskRequest): { id: string; override
       overrides.priority = o.priority;
     }
   }
-  return { id, overrides, start: req.start ?? true, requestId: req.requestId ? maxLength("request_id", req.requestId, LIMITS.requestIdLength) : null };
+  return { id, overrides, start: req.start ?? true, requestId: req.requestId ? exactKey("request_id", req.requestId, LIMITS.requestIdLength) : null };
 }
 
 /** WaitTask's timeout: default 30 s, at most 60 s. */

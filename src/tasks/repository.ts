@@ -3,7 +3,7 @@
  * tenant. Status changes are compare-and-set on the current status and append an event in the
  * same transaction, so history and state never disagree.
  */
-import type { EntityManager } from "typeorm";
+import type { EntityManager, SelectQueryBuilder } from "typeorm";
 import { TaskEntity, TaskEventEntity, type TaskEventRow, type TaskRow } from "../infra/db/entities.js";
 import { dbCall } from "../infra/db/errors.js";
 import { AbortedError } from "../domain/errors.js";
@@ -90,13 +90,14 @@ export class TaskRepository {
   /** Multi-row inserts of tasks and their creation events (BatchCreateTasks: one statement each). */
   async insertMany(tasks: readonly Task[], event: StatusChange): Promise<void> {
     if (tasks.length === 0) return;
-    await dbCall(async () => {
-      await this.manager.insert(
+    await this.inTransaction(async (manager) => {
+      await manager.insert(
         TaskEntity,
         tasks.map((task) => ({ ...taskToRow(task), dedupeLive: isTerminal(task.status) ? null : task.dedupeKey })),
       );
+      await insertLabels(manager, tasks.flatMap((t) => labelRows(t.tenant, t.id, t.labels)));
       const time = new Date();
-      await this.manager.insert(
+      await manager.insert(
         TaskEventEntity,
         tasks.map((task) => ({
           tenant: task.tenant,
@@ -113,12 +114,23 @@ export class TaskRepository {
     });
   }
 
-  /** Deletes a task and its history. */
+  /** Deletes a task and its history; its children no longer name it as parent. */
   async delete(tenant: string, id: string): Promise<void> {
-    await dbCall(async () => {
-      await this.manager.delete(TaskEventEntity, { tenant, taskId: id });
-      await this.manager.delete(TaskEntity, { tenant, id });
+    await this.inTransaction(async (manager) => {
+      await manager.update(TaskEntity, { tenant, parentId: id }, { parentId: null });
+      await manager.delete(TaskEventEntity, { tenant, taskId: id });
+      await manager.query(`DELETE FROM task_labels WHERE task_id = ? AND tenant = ?`, [id, tenant]);
+      await manager.delete(TaskEntity, { tenant, id });
     });
+  }
+
+  /**
+   * Runs `fn` in this repository's transaction, or in a new one when there is none: a task's
+   * row and its task_labels rows are always written together.
+   */
+  private inTransaction<T>(fn: (manager: EntityManager) => Promise<T>): Promise<T> {
+    if (this.manager.queryRunner?.isTransactionActive) return dbCall(() => fn(this.manager));
+    return dbCall(() => this.manager.transaction(fn));
   }
 
   async get(tenant: string, id: string, options: { lock?: boolean } = {}): Promise<Task | undefined> {
@@ -142,30 +154,56 @@ export class TaskRepository {
     return row ? rowToTask(row) : undefined;
   }
 
+  /**
+   * One page and total_size. Index use at 1M tasks is measured by `npm run bench:list`:
+   * - the keyset cursor adds the sargable `create_time <= :ct` next to the OR form (MariaDB 10.11
+   *   plans the bare OR form as a scan of every newer row);
+   * - an offset page reads the ids of the page through the (covering) index first and only then
+   *   the page's rows, instead of reading and discarding `offset` full rows;
+   * - total_size: see countMatches;
+   * - labels and search: see select.
+   */
   async list(q: TaskListQuery): Promise<{ tasks: Task[]; totalSize: number }> {
     return dbCall(async () => {
-      const base = this.select(q);
-      const totalSize = await base.clone().getCount();
-      const page = base.clone().limit(q.limit);
+      const totalSize = await this.countMatches(await this.select(q, "index"));
+      const page = await this.select(q, "adaptive");
       for (const term of q.order) page.addOrderBy(ORDER_COLUMNS[term.column], term.desc ? "DESC" : "ASC");
       page.addOrderBy("t.id", q.order[0]?.desc === false ? "ASC" : "DESC");
       if (q.after) {
-        page.andWhere("(t.create_time < :ct OR (t.create_time = :ct AND t.id < :cid))", {
+        page.andWhere("t.create_time <= :ct AND (t.create_time < :ct OR (t.create_time = :ct AND t.id < :cid))", {
           ct: q.after.createTime,
           cid: q.after.id,
         });
       } else if (q.offset) {
-        page.offset(q.offset);
+        const ids = (await page.select("t.id", "id").limit(q.limit).offset(q.offset).getRawMany<{ id: string }>()).map((r) => r.id);
+        const byId = new Map((await this.getMany(q.tenant, ids)).map((t) => [t.id, t]));
+        return { tasks: ids.flatMap((id) => byId.get(id) ?? []), totalSize };
       }
-      const rows = await page.getMany();
+      const rows = await page.limit(q.limit).getMany();
       return { tasks: rows.map(rowToTask), totalSize };
     });
   }
 
+  /**
+   * total_size: exact up to EXACT_TOTAL_LIMIT matches (a COUNT over at most that many + 1 rows,
+   * index-only for the structured filters), above that the optimizer's row estimate for the
+   * selection (EXPLAIN), never less than EXACT_TOTAL_LIMIT + 1. AIP-158 lets total_size be an
+   * estimate; an exact COUNT over a million matches costs O(matches) on every page (≈0.1–1 s).
+   */
+  private async countMatches(base: SelectQueryBuilder<TaskRow>): Promise<number> {
+    const [sql, params] = base.clone().select("1", "one").limit(EXACT_TOTAL_LIMIT + 1).getQueryAndParameters();
+    const [row] = (await this.manager.query(`SELECT COUNT(*) AS n FROM (${sql}) matches`, params)) as Array<{ n: string | number }>;
+    const exact = Number(row?.n ?? 0);
+    if (exact <= EXACT_TOTAL_LIMIT) return exact;
+    const [countSql, countParams] = base.clone().select("COUNT(*)", "n").getQueryAndParameters();
+    const plan = (await this.manager.query(`EXPLAIN ${countSql}`, countParams)) as ExplainRow[];
+    return Math.max(EXACT_TOTAL_LIMIT + 1, estimateRows(plan));
+  }
+
   /** Ids of the tasks a selection matches, newest first, at most `limit` (+1 to detect overflow). */
   async selectIds(q: TaskSelection, limit: number): Promise<string[]> {
-    const rows = await dbCall(() =>
-      this.select(q).select("t.id", "id").orderBy("t.create_time", "DESC").addOrderBy("t.id", "DESC").limit(limit).getRawMany<{ id: string }>(),
+    const rows = await dbCall(async () =>
+      (await this.select(q, "adaptive")).select("t.id", "id").orderBy("t.create_time", "DESC").addOrderBy("t.id", "DESC").limit(limit).getRawMany<{ id: string }>(),
     );
     return rows.map((r) => r.id);
   }
@@ -181,8 +219,10 @@ export class TaskRepository {
   /** Distinct values with counts, for GetTaskFilterOptions. */
   async facets(q: TaskSelection): Promise<Record<"projects" | "types" | "queues" | "createdBy" | "statuses" | "tags", Array<{ value: string; count: number }>>> {
     return dbCall(async () => {
+      const base = await this.select(q, "index");
       const by = async (column: string) => {
-        const rows = await this.select(q)
+        const rows = await base
+          .clone()
           .select(column, "value")
           .addSelect("COUNT(*)", "count")
           .groupBy(column)
@@ -195,7 +235,7 @@ export class TaskRepository {
       const [projects, types, queues, createdBy, statuses] = await Promise.all(
         ["t.project", "t.type", "t.queue", "t.created_by", "t.status"].map(by),
       );
-      const [sql, params] = this.select(q).select("t.id", "id").getQueryAndParameters();
+      const [sql, params] = base.clone().select("t.id", "id").getQueryAndParameters();
       // Tags live in a JSON array: unnest them with JSON_TABLE over the same selection.
       const tagRows: Array<{ value: string; count: string }> = await this.manager.query(
         `SELECT jt.tag AS value, COUNT(*) AS count
@@ -209,7 +249,24 @@ export class TaskRepository {
     });
   }
 
-  private select(q: TaskSelection) {
+  /**
+   * The WHERE of a selection (alias `t`), every user value a parameter.
+   *
+   * `labels.<key> = v` (the `labels` map, and the AIP-160 term anywhere in `filter`): with
+   * `labels` "index" always through task_labels (ix_task_labels_value, then the task by primary
+   * key) — what counts and facets want, their cost bounded by the label's matches. With
+   * "adaptive" (pages, newest first) only when the value is rare (≤ COMMON_LABEL_ROWS tasks carry
+   * it): for a common value the plain JSON test on rows read in index order reaches a page after
+   * a few hundred rows, while the task_labels form would read and sort every match (MariaDB
+   * picks semi-join strategies without regard to LIMIT).
+   *
+   * `search`: candidates from the FULLTEXT index ft_tasks_search (see fulltextQuery), then the
+   * substring test on name, comment and label values, so a result always contains the text.
+   */
+  private async select(q: TaskSelection, labels: "index" | "adaptive"): Promise<SelectQueryBuilder<TaskRow>> {
+    const common = labels === "adaptive" ? await this.commonLabelValues(q) : new Set<string>();
+    const labelTest = (key: string, value: unknown, keyParam: string, pathParam: string, valueParam: string) =>
+      common.has(labelValueKey(key, value)) ? `JSON_UNQUOTE(JSON_EXTRACT(t.labels, ${pathParam})) = ${valueParam}` : labelEquals(keyParam, pathParam, valueParam);
     const qb = this.manager.createQueryBuilder(TaskEntity, "t").where("t.tenant = :tenant", { tenant: q.tenant });
     if (q.project !== undefined) qb.andWhere("t.project = :project", { project: q.project });
     if (q.type !== undefined) qb.andWhere("t.type = :type", { type: q.type });
@@ -220,7 +277,7 @@ export class TaskRepository {
     q.tags?.include.forEach((tag, i) => qb.andWhere(`JSON_CONTAINS(t.tags, JSON_QUOTE(:ti${i}))`, { [`ti${i}`]: tag }));
     q.tags?.exclude.forEach((tag, i) => qb.andWhere(`NOT JSON_CONTAINS(t.tags, JSON_QUOTE(:te${i}))`, { [`te${i}`]: tag }));
     Object.entries(q.labels ?? {}).forEach(([key, value], i) =>
-      qb.andWhere(`JSON_UNQUOTE(JSON_EXTRACT(t.labels, :lk${i})) = :lv${i}`, { [`lk${i}`]: `$."${key}"`, [`lv${i}`]: value }),
+      qb.andWhere(labelTest(key, value, `:lk${i}`, `:lp${i}`, `:lv${i}`), { [`lk${i}`]: key, [`lp${i}`]: `$."${key}"`, [`lv${i}`]: value }),
     );
     for (const [column, bounds] of [
       ["create_time", q.createTime],
@@ -231,22 +288,63 @@ export class TaskRepository {
       if (bounds?.end) qb.andWhere(`t.${column} < :${column}_to`, { [`${column}_to`]: bounds.end });
     }
     if (q.search) {
+      const fulltext = fulltextQuery(q.search);
+      if (fulltext) qb.andWhere(`MATCH (t.name, t.comment, t.label_text) AGAINST (:searchFt IN BOOLEAN MODE)`, { searchFt: fulltext });
       const like = `%${q.search.replace(/[!%_]/g, (c) => `!${c}`)}%`;
       qb.andWhere("(t.name LIKE :search ESCAPE '!' OR t.comment LIKE :search ESCAPE '!' OR JSON_SEARCH(t.labels, 'one', :search, '!') IS NOT NULL)", { search: like });
     }
     if (!q.includeArchived) qb.andWhere("t.archived = false");
     if (q.filter) {
       // TypeORM binds named parameters only: number the fragment's `?`s (its SQL text holds no
-      // user literals, so every `?` is a placeholder).
+      // user literals, so every `?` is a placeholder). `labels.<key> = "v"` — the compiler's
+      // fixed text LABEL_EQUALS_SQL with params (path, value) — becomes the indexed form.
       let i = 0;
       const params: Record<string, unknown> = {};
-      const sql = q.filter.sql.replace(/\?/g, () => {
-        params[`f${i}`] = q.filter!.params[i];
-        return `:f${i++}`;
+      const next = () => {
+        const name = `f${i}`;
+        params[name] = q.filter!.params[i++];
+        return name;
+      };
+      const sql = q.filter.sql.replace(LABEL_EQUALS_OR_PLACEHOLDER, (match) => {
+        if (match === "?") return `:${next()}`;
+        const path = next();
+        const value = next();
+        const key = LABEL_PATH.exec(String(params[path]))?.[1];
+        if (key === undefined) return `JSON_UNQUOTE(JSON_EXTRACT(t.labels, :${path})) = :${value}`;
+        params[`${path}k`] = key;
+        return labelTest(key, params[value], `:${path}k`, `:${path}`, `:${value}`);
       });
       qb.andWhere(`(${sql})`, params);
     }
     return qb;
+  }
+
+  /** The `labels.<key> = v` terms of a selection whose value more than COMMON_LABEL_ROWS tasks carry (as labelValueKey). */
+  private async commonLabelValues(q: TaskSelection): Promise<Set<string>> {
+    const terms = new Map<string, [string, unknown]>();
+    for (const [key, value] of Object.entries(q.labels ?? {})) terms.set(labelValueKey(key, value), [key, value]);
+    if (q.filter) {
+      let i = 0;
+      for (const m of q.filter.sql.matchAll(LABEL_EQUALS_OR_PLACEHOLDER)) {
+        if (m[0] === "?") {
+          i++;
+          continue;
+        }
+        const key = LABEL_PATH.exec(String(q.filter.params[i]))?.[1];
+        const value = q.filter.params[i + 1];
+        i += 2;
+        if (key !== undefined) terms.set(labelValueKey(key, value), [key, value]);
+      }
+    }
+    const common = new Set<string>();
+    for (const [id, [key, value]] of terms) {
+      const [row] = (await this.manager.query(
+        `SELECT COUNT(*) AS n FROM (SELECT 1 FROM task_labels WHERE tenant = ? AND label_key = ? AND label_value = ? LIMIT ${COMMON_LABEL_ROWS + 1}) x`,
+        [q.tenant, key, value],
+      )) as Array<{ n: string | number }>;
+      if (Number(row?.n ?? 0) > COMMON_LABEL_ROWS) common.add(id);
+    }
+    return common;
   }
 
   /**
@@ -275,6 +373,7 @@ export class TaskRepository {
       if (result.affected === 0) {
         throw new AbortedError(`task ${task.id} changed concurrently; retry the request`);
       }
+      if (change.set?.labels !== undefined) await replaceLabels(this.manager, task.tenant, task.id, change.set.labels);
       await this.appendEvent(task, task.status, to, change, now);
       const updated = await this.get(task.tenant, task.id);
       if (!updated) throw new AbortedError(`task ${task.id} was deleted concurrently`);
@@ -284,6 +383,10 @@ export class TaskRepository {
 
   /** Sets non-status columns (progress, heartbeat, commit phase …), optionally only in some statuses / attempt. Returns rows changed. */
   async patch(tenant: string, id: string, set: Partial<TaskRow>, only: { statuses?: readonly TaskStatus[]; attempt?: number } = {}): Promise<number> {
+    if (set.labels !== undefined && !this.manager.queryRunner?.isTransactionActive) {
+      // The labels column and its task_labels rows change together.
+      return this.inTransaction((manager) => new TaskRepository(manager).patch(tenant, id, set, only));
+    }
     return dbCall(async () => {
       const qb = this.manager
         .createQueryBuilder()
@@ -293,7 +396,9 @@ export class TaskRepository {
       if (only.statuses) qb.andWhere("status IN (:...statuses)", { statuses: only.statuses });
       if (only.attempt !== undefined) qb.andWhere("attempt = :attempt", { attempt: only.attempt });
       const result = await qb.execute();
-      return result.affected ?? 0;
+      const changed = result.affected ?? 0;
+      if (changed > 0 && set.labels !== undefined) await replaceLabels(this.manager, tenant, id, set.labels);
+      return changed;
     });
   }
 
@@ -354,4 +459,115 @@ function rowToEvent(r: TaskEventRow): TaskEvent {
     message: r.message,
     attempt: r.attempt,
   };
+}
+
+/** total_size is exact up to this many matches, an estimate above (see TaskRepository.countMatches). */
+export const EXACT_TOTAL_LIMIT = 10_000;
+
+interface ExplainRow {
+  id: number | string | null;
+  select_type: string;
+  table: string | null;
+  rows: number | string | null;
+  filtered?: number | string | null;
+}
+
+/**
+ * Rows the optimizer expects the top-level join of a plan to produce: the product of each
+ * table's `rows` (× `filtered` where the server reports it — MySQL 8 does, MariaDB's plain
+ * EXPLAIN does not). Only an estimate: range/ref row counts come from index dives (±~2× at 1M).
+ */
+function estimateRows(plan: readonly ExplainRow[]): number {
+  const top = plan.filter((r) => String(r.id) === String(plan[0]?.id) && /^(SIMPLE|PRIMARY)$/.test(r.select_type));
+  let rows = 1;
+  for (const r of top) {
+    const filtered = r.filtered === undefined || r.filtered === null ? 100 : Number(r.filtered);
+    rows *= Math.max(1, Number(r.rows ?? 1)) * (Number.isFinite(filtered) ? filtered / 100 : 1);
+  }
+  return Math.round(rows);
+}
+
+/**
+ * `labels.<key> = value` through task_labels (index ix_task_labels_value), re-checked on the
+ * JSON column so the answer never depends on the side table being in step; the arguments are
+ * parameter names (`:x`) for the key, its JSON path `$."key"` and the value.
+ */
+function labelEquals(key: string, path: string, value: string): string {
+  return (
+    `(t.id IN (SELECT tl.task_id FROM task_labels tl WHERE tl.tenant = :tenant AND tl.label_key = ${key} AND tl.label_value = ${value})` +
+    ` AND JSON_UNQUOTE(JSON_EXTRACT(t.labels, ${path})) = ${value})`
+  );
+}
+
+/** What filter/compile.ts emits for `labels.<key> = "v"` (params: path, value), or any other placeholder. */
+const LABEL_EQUALS_OR_PLACEHOLDER = /JSON_UNQUOTE\(JSON_EXTRACT\(t\.labels, \?\)\) = \?|\?/g;
+/** `$."key"` with a key as filter/fields.ts LABEL_KEY allows. */
+const LABEL_PATH = /^\$\."([A-Za-z0-9_.-]{1,63})"$/;
+
+/** InnoDB FULLTEXT defaults (innodb_ft_min_token_size / innodb_ft_max_token_size), in characters. */
+const FT_MIN_WORD = 3;
+const FT_MAX_WORD = 84;
+/** Characters that certainly end an InnoDB FULLTEXT word (ASCII space and punctuation but `_`). */
+const FT_SEPARATOR = /^[\s!-/:-@[-^`{-~]/;
+
+/**
+ * The boolean-mode query that finds `search` candidates in ft_tasks_search, or undefined when
+ * the text has no word the index holds (then the substring test alone decides: a scan).
+ * Words are runs of letters, digits and `_` (InnoDB's word characters) of 3–84 characters. Each
+ * must be found at the start of a word of name, comment or a label value — as a whole word when
+ * the text goes on with a separator after it (`asset` in "asset-0123"), as a prefix otherwise.
+ * Hence `search` finds its text where it starts at a word boundary ("crimson doc", "asset-0123",
+ * "review") but not from inside a word ("rimson"), except for texts with no indexable word
+ * ("a3", "-"), which match anywhere. When some words contain a digit (ids: "asset-012345",
+ * "OPS-1234"), only those go to the index — words next to ids are often in every task
+ * ("asset"), and looking them up costs as much as a scan; the substring test checks the rest.
+ * No operator of the boolean syntax can get through: words hold none of + - < > ( ) ~ * " @.
+ */
+function fulltextQuery(text: string): string | undefined {
+  const words: Array<{ word: string; whole: boolean; digit: boolean }> = [];
+  for (const m of text.matchAll(/[\p{L}\p{N}_]+/gu)) {
+    const length = [...m[0]].length;
+    if (length < FT_MIN_WORD || length > FT_MAX_WORD) continue;
+    words.push({ word: m[0], whole: FT_SEPARATOR.test(text.slice(m.index + m[0].length)), digit: /\p{N}/u.test(m[0]) });
+  }
+  const chosen = words.some((w) => w.digit) ? words.filter((w) => w.digit) : words;
+  const terms = [...new Set(chosen.map((w) => `+${w.word}${w.whole ? "" : "*"}`))];
+  return terms.length > 0 ? terms.join(" ") : undefined;
+}
+
+/** More tasks than this with one label value: pages test the JSON column instead of going through task_labels. */
+const COMMON_LABEL_ROWS = 5_000;
+
+function labelValueKey(key: string, value: unknown): string {
+  return `${key}\u0000${String(value)}`;
+}
+
+interface LabelRow {
+  tenant: string;
+  taskId: string;
+  key: string;
+  value: string;
+}
+
+function labelRows(tenant: string, taskId: string, labels: object): LabelRow[] {
+  return Object.entries(labels)
+    .filter((e): e is [string, string] => typeof e[1] === "string")
+    .map(([key, value]) => ({ tenant, taskId, key, value }));
+}
+
+/** Multi-row INSERTs into task_labels, 1,000 rows per statement. */
+async function insertLabels(manager: EntityManager, rows: readonly LabelRow[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 1000) {
+    const chunk = rows.slice(i, i + 1000);
+    await manager.query(
+      `INSERT INTO task_labels (tenant, task_id, label_key, label_value) VALUES ${chunk.map(() => "(?, ?, ?, ?)").join(", ")}`,
+      chunk.flatMap((r) => [r.tenant, r.taskId, r.key, r.value]),
+    );
+  }
+}
+
+/** Makes a task's task_labels rows match `labels` (called in the transaction that wrote the column). */
+async function replaceLabels(manager: EntityManager, tenant: string, taskId: string, labels: object): Promise<void> {
+  await manager.query(`DELETE FROM task_labels WHERE task_id = ? AND tenant = ?`, [taskId, tenant]);
+  await insertLabels(manager, labelRows(tenant, taskId, labels));
 }

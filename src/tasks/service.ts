@@ -116,6 +116,9 @@ export class TaskService {
         continue;
       }
       const queue = await this.queueFor(caller.tenant, input.task.queue, queueCache, `${at}task.queue`);
+      if (input.task.parentId && !(await tasks.get(caller.tenant, input.task.parentId))) {
+        throw new InvalidArgumentError(`${at}task.parent_id: task "${input.task.parentId}" not found`, `${at}task.parent_id`);
+      }
       const task = this.newTask(caller, input, queue);
       if (input.requestId) seenRequestIds.set(input.requestId, task);
       fresh.push(task);
@@ -355,7 +358,14 @@ export class TaskService {
     });
   }
 
+  /** Archives (hides) or unarchives a task; a task that is waiting or running must be stopped first. */
   async setArchived(caller: Caller, id: string, archived: boolean): Promise<Task> {
+    if (archived) {
+      const task = await this.get(caller, id);
+      if (task.status === "QUEUED" || task.status === "RUNNING" || task.status === "CANCELLING") {
+        throw new FailedPreconditionError(`cannot archive task ${id}: it is ${task.status}; cancel or dequeue it first`);
+      }
+    }
     return this.patchTask(caller, id, { archived });
   }
 
@@ -559,7 +569,12 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 
 // Page tokens are opaque to clients: base64url of the keyset position or of an offset.
 function encodeKeyset(task: Task): string {
-  return Buffer.from(`t:${task.createTime.getTime()}:${task.id}`).toString("base64url");
+  return keysetPageToken(task);
+}
+
+/** The page token of the default order that continues after `position` (benchmarks build deep tokens with it). */
+export function keysetPageToken(position: { createTime: Date; id: string }): string {
+  return Buffer.from(`t:${position.createTime.getTime()}:${position.id}`).toString("base64url");
 }
 
 function encodeOffset(offset: number): string {

@@ -328,10 +328,25 @@ describe("configuration flows into the environment", () => {
       TASKYARD_RECONCILE_INTERVAL_MS: "10000",
       TASKYARD_PROGRESS_INTERVAL_MS: "1000",
       TASKYARD_SHUTDOWN_GRACE_MS: "10000",
+      TASKYARD_AUTH_MODE: "on",
+      TASKYARD_AUTH_TENANT_CLAIM: "tenant",
+      TASKYARD_AUTH_ROLES_CLAIM: "roles",
+      TASKYARD_AUTH_PRINCIPAL_CLAIM: "sub",
     });
     for (const { template } of podTemplates(ms)) {
       expect(template.spec?.containers[0]?.envFrom).toEqual([{ configMapRef: { name: FULL } }]);
     }
+  });
+
+  it("passes JWT issuers and audiences under the names the server reads", async () => {
+    const ms = await render(helm, {
+      values: withValues({ config: { auth: { jwksUrl: "https://idp.example.com/jwks.json", issuers: ["https://idp.example.com/"], audience: ["taskyard", "ops"] } } }),
+    });
+    expect(find<IConfigMap>(ms, "ConfigMap", FULL).data).toMatchObject({
+      TASKYARD_AUTH_JWKS_URL: "https://idp.example.com/jwks.json",
+      TASKYARD_AUTH_JWT_ISSUERS: "https://idp.example.com/",
+      TASKYARD_AUTH_JWT_AUDIENCE: "taskyard,ops",
+    });
   });
 
   it("changes checksum/config on every pod template when a setting changes", async () => {

@@ -4,8 +4,9 @@
  * MariaDB and Temporal the global setup started.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { createClient, type Client } from "@connectrpc/connect";
-import { createGrpcTransport } from "@connectrpc/connect-node";
+import type { DescService } from "@bufbuild/protobuf";
+import { createClient, type Client, type Interceptor } from "@connectrpc/connect";
+import { createConnectTransport, createGrpcTransport } from "@connectrpc/connect-node";
 import type { Client as TemporalClient } from "@temporalio/client";
 import type { NativeConnection } from "@temporalio/worker";
 import type { DataSource } from "typeorm";
@@ -33,6 +34,9 @@ export function testEnv(extra: Record<string, string> = {}): Record<string, stri
     TASKYARD_PROGRESS_INTERVAL_MS: "100",
     TASKYARD_RECONCILE_INTERVAL_MS: "1000",
     TASKYARD_SHUTDOWN_GRACE_MS: "2000",
+    // Suites that test authentication and limits turn these on (test/integration/auth*, security*).
+    TASKYARD_AUTH_MODE: "off",
+    TASKYARD_CREATE_RATE_PER_SECOND: "0",
     ...extra,
   };
 }
@@ -44,8 +48,13 @@ export interface TestApp {
   api: RunningApi;
   /** TaskService over real gRPC (HTTP/2, h2c). */
   grpc: Client<typeof TaskService>;
-  /** POSTs JSON to a TaskService method the way curl or a browser does (Connect protocol). */
-  json(method: string, body: unknown): Promise<{ status: number; body: any }>;
+  /**
+   * POSTs JSON to a method the way curl or a browser does (Connect protocol): TaskService unless
+   * `service` says otherwise; `token` is sent as `Authorization: Bearer <token>`.
+   */
+  json(method: string, body: unknown, options?: { token?: string; service?: string }): Promise<{ status: number; body: any; headers: Headers }>;
+  /** A client of any served service over gRPC (or Connect JSON), sending `token` as a Bearer credential. */
+  client<T extends DescService>(service: T, options?: { token?: string; protocol?: "grpc" | "connect" }): Client<T>;
   stop(): Promise<void>;
 }
 
@@ -74,14 +83,29 @@ export async function startTestApp(options: { worker?: boolean; env?: Record<str
     dataSource,
     api,
     grpc: createClient(TaskService, transport),
-    async json(method, body) {
-      const res = await fetch(`${baseUrl}/taskyard.v1.TaskService/${method}`, {
+    async json(method, body, options = {}) {
+      const res = await fetch(`${baseUrl}/${options.service ?? "taskyard.v1.TaskService"}/${method}`, {
         method: "POST",
-        headers: { "content-type": "application/json" },
+        headers: { "content-type": "application/json", ...(options.token !== undefined ? { authorization: `Bearer ${options.token}` } : {}) },
         body: typeof body === "string" ? body : JSON.stringify(body),
       });
       const text = await res.text();
-      return { status: res.status, body: text ? JSON.parse(text) : undefined };
+      return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
+    },
+    client(service, options = {}) {
+      const interceptors: Interceptor[] = [];
+      if (options.token !== undefined) {
+        const token = options.token;
+        interceptors.push((next) => (req) => {
+          req.header.set("authorization", `Bearer ${token}`);
+          return next(req);
+        });
+      }
+      const t =
+        options.protocol === "connect"
+          ? createConnectTransport({ baseUrl, httpVersion: "1.1", useBinaryFormat: false, interceptors })
+          : createGrpcTransport({ baseUrl, interceptors });
+      return createClient(service, t);
     },
     async stop() {
       await worker?.shutdown();
@@ -112,6 +136,7 @@ export function spawnWorkerProcess(queues: string[], env: Record<string, string>
     stdio: ["ignore", "pipe", "pipe"],
   });
   child.stderr?.on("data", (d) => process.env.TEST_VERBOSE && process.stderr.write(d));
+  child.stdout?.on("data", (d) => process.env.TEST_VERBOSE && process.stdout.write(d));
   return child;
 }
 

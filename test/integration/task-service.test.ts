@@ -241,6 +241,38 @@ describe("ListTasks filters and GetTaskFilterOptions", () => {
   });
 });
 
+describe("edge cases found in review", () => {
+  it("treats request_id and dedupe_key as exact strings (case matters, surrounding spaces are refused)", async () => {
+    const key = `Req-${uniqueLabel()}`;
+    const a = await app.grpc.createTask({ task: { type: "demo.sleep" }, requestId: key, start: false });
+    const b = await app.grpc.createTask({ task: { type: "demo.sleep" }, requestId: key.toLowerCase(), start: false });
+    expect(b.id).not.toBe(a.id);
+    expect(await code(app.grpc.createTask({ task: { type: "demo.sleep" }, requestId: `${key} `, start: false }))).toBe(Code.InvalidArgument);
+    const d1 = await app.grpc.createTask({ task: { type: "demo.sleep", dedupeKey: `${key}/Mood` }, start: false });
+    const d2 = await app.grpc.createTask({ task: { type: "demo.sleep", dedupeKey: `${key}/mood` }, start: false });
+    expect(d2.id).not.toBe(d1.id);
+  });
+
+  it("refuses to archive a queued task, and an update to priority 0", async () => {
+    const q = await app.grpc.createTask({ task: { type: "demo.sleep", queue: "default", params: { steps: 1, step_ms: 1 } }, start: false });
+    await app.grpc.updateTask({ task: { id: q.id, priority: 80 }, updateMask: mask("priority") });
+    expect(await code(app.grpc.updateTask({ task: { id: q.id, priority: 0 }, updateMask: mask("priority") }))).toBe(Code.InvalidArgument);
+    const queued = await app.grpc.createTask({ task: { type: "demo.sleep", queue: "nope-" + uniqueLabel() } }).catch(() => undefined);
+    expect(queued).toBeUndefined();
+    const running = await app.grpc.createTask({ task: { type: "demo.sleep", params: { steps: 50, step_ms: 100 }, timeouts: { heartbeat: { seconds: 2n, nanos: 0 } } } });
+    expect(await code(app.grpc.archiveTask({ id: running.id }))).toBe(Code.FailedPrecondition);
+    await app.grpc.cancelTask({ id: running.id });
+  });
+
+  it("rejects an unknown parent_id and detaches children when their parent is deleted", async () => {
+    expect(await code(app.grpc.createTask({ task: { type: "demo.sleep", parentId: "01900000-0000-7000-8000-000000000000" } }))).toBe(Code.InvalidArgument);
+    const parent = await pending(uniqueLabel());
+    const child = await pending(uniqueLabel(), { parentId: parent.id });
+    await app.grpc.deleteTask({ id: parent.id });
+    expect((await app.grpc.getTask({ id: child.id })).parentId).toBe("");
+  });
+});
+
 describe("dedupe, artifacts, commit phase and named failures", () => {
   it("returns the live task for a repeated dedupe_key, and a new one once it is terminal", async () => {
     const key = `asset-a1/mood/v3/${uniqueLabel()}`;

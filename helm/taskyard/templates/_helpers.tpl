@@ -132,7 +132,12 @@ config.extraEnv wins over the chart's own keys.
 {{- with $v.temporal.uiUrl }}{{ $_ := set $d "TEMPORAL_UI_URL" . }}{{ end }}
 {{- with $v.config.corsOrigins }}{{ $_ := set $d "TASKYARD_CORS_ORIGINS" (join "," .) }}{{ end }}
 {{- with $v.config.auth.jwksUrl }}{{ $_ := set $d "TASKYARD_AUTH_JWKS_URL" . }}{{ end }}
-{{- with $v.config.auth.issuers }}{{ $_ := set $d "TASKYARD_AUTH_ISSUERS" (join "," .) }}{{ end }}
+{{- with $v.config.auth.mode }}{{ $_ := set $d "TASKYARD_AUTH_MODE" . }}{{ end }}
+{{- with $v.config.auth.issuers }}{{ $_ := set $d "TASKYARD_AUTH_JWT_ISSUERS" (join "," .) }}{{ end }}
+{{- with $v.config.auth.audience }}{{ $_ := set $d "TASKYARD_AUTH_JWT_AUDIENCE" (join "," .) }}{{ end }}
+{{- with $v.config.auth.tenantClaim }}{{ $_ := set $d "TASKYARD_AUTH_TENANT_CLAIM" . }}{{ end }}
+{{- with $v.config.auth.rolesClaim }}{{ $_ := set $d "TASKYARD_AUTH_ROLES_CLAIM" . }}{{ end }}
+{{- with $v.config.auth.principalClaim }}{{ $_ := set $d "TASKYARD_AUTH_PRINCIPAL_CLAIM" . }}{{ end }}
 {{- range $k, $val := $v.config.extraEnv }}{{ $_ := set $d $k (toString $val) }}{{ end }}
 {{- toYaml $d }}
 {{- end }}

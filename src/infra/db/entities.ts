@@ -143,6 +143,16 @@ export interface QueueRow {
   defaultPriority: number;
   paused: boolean;
   temporalTaskQueue: string;
+  /** Dispatch rate limit; 0 = unlimited. */
+  ratePerSecond: number;
+  rateBurst: number;
+  /** Token bucket state, changed only under the queue row's lock (see queues/token-bucket.ts). */
+  rateTokens: number;
+  rateRefillTime: Date | null;
+  /** "" (plain FIFO), `project`, `type`, `created_by` or `labels.<key>`. */
+  fairnessKey: string;
+  /** Per priority band, the fairness value served last: round-robin resumes after it. */
+  fairnessCursors: Record<string, string> | null;
   createTime: Date;
   updateTime: Date;
 }
@@ -158,6 +168,12 @@ export const QueueEntity = new EntitySchema<QueueRow>({
     defaultPriority: { name: "default_priority", type: "int" },
     paused: { type: "boolean" },
     temporalTaskQueue: { name: "temporal_task_queue", type: "varchar", length: 128 },
+    ratePerSecond: { name: "rate_per_second", type: "double" },
+    rateBurst: { name: "rate_burst", type: "int" },
+    rateTokens: { name: "rate_tokens", type: "double" },
+    rateRefillTime: { name: "rate_refill_time", type: "datetime", precision: 3, nullable: true },
+    fairnessKey: { name: "fairness_key", type: "varchar", length: 128 },
+    fairnessCursors: { name: "fairness_cursors", type: "json", nullable: true },
     createTime: { name: "create_time", type: "datetime", precision: 3 },
     updateTime: { name: "update_time", type: "datetime", precision: 3 },
   },
@@ -171,6 +187,8 @@ export interface QueueEntryRow {
   /** Order inside a priority band; MoveTask puts a task between two neighbours' positions. */
   position: number;
   enqueueTime: Date;
+  /** The task's value of its queue's fairness key ("" without one), for round-robin dispatch. */
+  fairnessValue: string;
 }
 
 export const QueueEntryEntity = new EntitySchema<QueueEntryRow>({
@@ -183,7 +201,39 @@ export const QueueEntryEntity = new EntitySchema<QueueEntryRow>({
     priority: { type: "int" },
     position: { type: "double" },
     enqueueTime: { name: "enqueue_time", type: "datetime", precision: 3 },
+    fairnessValue: { name: "fairness_value", type: "varchar", length: 256 },
   },
 });
 
-export const ENTITIES = [TaskEntity, TaskEventEntity, QueueEntity, QueueEntryEntity];
+export interface ApiKeyRow {
+  id: string;
+  tenant: string;
+  displayName: string;
+  role: string;
+  /** SHA-256 of the secret, hex; the secret itself is never stored. */
+  secretHash: string;
+  createdBy: string;
+  createTime: Date;
+  expireTime: Date | null;
+  revokeTime: Date | null;
+  lastUseTime: Date | null;
+}
+
+export const ApiKeyEntity = new EntitySchema<ApiKeyRow>({
+  name: "ApiKey",
+  tableName: "api_keys",
+  columns: {
+    id: { type: "char", length: 16, primary: true },
+    tenant: { type: "varchar", length: 64 },
+    displayName: { name: "display_name", type: "varchar", length: 256 },
+    role: { type: "varchar", length: 16 },
+    secretHash: { name: "secret_hash", type: "char", length: 64 },
+    createdBy: { name: "created_by", type: "varchar", length: 256 },
+    createTime: { name: "create_time", type: "datetime", precision: 3 },
+    expireTime: { name: "expire_time", type: "datetime", precision: 3, nullable: true },
+    revokeTime: { name: "revoke_time", type: "datetime", precision: 3, nullable: true },
+    lastUseTime: { name: "last_use_time", type: "datetime", precision: 3, nullable: true },
+  },
+});
+
+export const ENTITIES = [TaskEntity, TaskEventEntity, QueueEntity, QueueEntryEntity, ApiKeyEntity];

@@ -23,14 +23,14 @@ export const file_taskyard_v1_queue_service: GenFile = /*@__PURE__*/
  */
 export type RateLimit = Message<"taskyard.v1.RateLimit"> & {
   /**
-   * Tasks started per second; 0 = unlimited.
+   * Tasks started per second, across every API replica; 0 = unlimited. At most 10,000.
    *
    * @generated from field: double per_second = 1;
    */
   perSecond: number;
 
   /**
-   * Bucket size.
+   * Bucket size: how many tasks may start at once after an idle period; 0 = max(1, ceil(per_second)).
    *
    * @generated from field: int32 burst = 2;
    */
@@ -72,7 +72,7 @@ export type Queue = Message<"taskyard.v1.Queue"> & {
   concurrencyLimit: number;
 
   /**
-   * Priority of tasks created without one; default 50.
+   * Priority (1–100) of tasks created without one; 0 = the default, 50.
    *
    * @generated from field: int32 default_priority = 4;
    */
@@ -86,14 +86,15 @@ export type Queue = Message<"taskyard.v1.Queue"> & {
   paused: boolean;
 
   /**
-   * Dispatch rate limit.
+   * Dispatch rate limit; unset = unlimited.
    *
    * @generated from field: taskyard.v1.RateLimit rate_limit = 6;
    */
   rateLimit?: RateLimit | undefined;
 
   /**
-   * Field or `labels.<key>` whose values share the queue fairly (e.g. `project`).
+   * `project`, `type`, `created_by` or `labels.<key>`: within a priority band the key's values
+   * take turns (round-robin), so a flood from one project cannot starve the others. Empty = FIFO.
    *
    * @generated from field: string fairness_key = 7;
    */
@@ -240,7 +241,9 @@ export type UpdateQueueRequest = Message<"taskyard.v1.UpdateQueueRequest"> & {
   queue?: Queue | undefined;
 
   /**
-   * Fields to change.
+   * Fields to change: description, concurrency_limit, default_priority, paused, rate_limit
+   * (or rate_limit.per_second / rate_limit.burst), fairness_key, temporal_task_queue; `*` = all.
+   * Unset: the fields the request sets.
    *
    * @generated from field: google.protobuf.FieldMask update_mask = 2;
    */
@@ -345,7 +348,8 @@ export type EnqueueTaskRequest = Message<"taskyard.v1.EnqueueTaskRequest"> & {
   taskId: string;
 
   /**
-   * Also report whether a worker polls this queue now.
+   * Also report whether a worker polls this queue's Temporal task queue now (UNAVAILABLE, with
+   * nothing changed, when Temporal cannot tell).
    *
    * @generated from field: bool verify_watched = 3;
    */
@@ -443,14 +447,14 @@ export type MoveTaskRequest = Message<"taskyard.v1.MoveTaskRequest"> & {
   position: Position;
 
   /**
-   * Places for FORWARD / BACKWARD; default 1.
+   * Places for FORWARD / BACKWARD (default 1; clamped at the band's ends); only with those.
    *
    * @generated from field: int32 count = 4;
    */
   count: number;
 
   /**
-   * Anchor for BEFORE.
+   * Anchor for BEFORE: a task queued in the same queue with the same priority; only with BEFORE.
    *
    * @generated from field: string before_task_id = 5;
    */
@@ -562,7 +566,8 @@ export type ListQueueEntriesRequest = Message<"taskyard.v1.ListQueueEntriesReque
   pageSize: number;
 
   /**
-   * Cursor from a previous response.
+   * Cursor from a previous response: a place in dispatch order, so tasks dispatched (or
+   * moved) between two calls shift what the next page starts with.
    *
    * @generated from field: string page_token = 3;
    */
@@ -674,7 +679,7 @@ export type QueueStats = Message<"taskyard.v1.QueueStats"> & {
   dispatchedPerMinute: number;
 
   /**
-   * Workers polling its Temporal task queue now.
+   * Workers polling its Temporal task queue now (distinct pollers Temporal saw in the last 90 s).
    *
    * @generated from field: int32 workers_watching = 7;
    */
@@ -786,8 +791,10 @@ export const PositionSchema: GenEnum<Position> = /*@__PURE__*/
   enumDesc(file_taskyard_v1_queue_service, 0);
 
 /**
- * Named queues: the order in which tasks are dispatched, their concurrency and pause state.
- * A queue named `default` always exists.
+ * Named queues: the order in which tasks are dispatched, their concurrency, rate and pause state.
+ * A queue named `default` always exists and cannot be deleted. Dispatch order: priority (higher
+ * first), then — with a `fairness_key` — the key's values take turns, then queue position.
+ * Every per-queue RPC answers NOT_FOUND for an unknown queue.
  *
  * @generated from service taskyard.v1.QueueService
  */
@@ -833,7 +840,8 @@ export const QueueService: GenService<{
     output: typeof QueueSchema;
   },
   /**
-   * Deletes a queue; refuses a non-empty one unless `force`.
+   * Deletes a queue. FAILED_PRECONDITION for `default`, and for a queue with queued tasks unless
+   * `force`, which cancels them (reason QUEUE_DELETED). Running tasks finish normally.
    *
    * @generated from rpc taskyard.v1.QueueService.DeleteQueue
    */
@@ -863,7 +871,9 @@ export const QueueService: GenService<{
     output: typeof QueueSchema;
   },
   /**
-   * Queues a PENDING (or terminal) task in this queue.
+   * Queues a PENDING task at the tail of its priority band in this queue (the task's `queue`
+   * becomes this one). A task already QUEUED here is answered as is; any other status is
+   * FAILED_PRECONDITION (a finished task runs again through RetryTask, or ResetTask first).
    *
    * @generated from rpc taskyard.v1.QueueService.EnqueueTask
    */
@@ -873,7 +883,8 @@ export const QueueService: GenService<{
     output: typeof EnqueueTaskResponseSchema;
   },
   /**
-   * Takes a QUEUED task out of the queue; it becomes PENDING.
+   * Takes a QUEUED task out of the queue; it becomes PENDING. FAILED_PRECONDITION when it is not
+   * queued in this queue.
    *
    * @generated from rpc taskyard.v1.QueueService.DequeueTask
    */
@@ -883,7 +894,8 @@ export const QueueService: GenService<{
     output: typeof TaskSchema;
   },
   /**
-   * Moves a queued task within its queue.
+   * Moves a queued task within its priority band (priority always decides first). With a
+   * fairness key the band's values still take turns; a move changes the task's turn within its value.
    *
    * @generated from rpc taskyard.v1.QueueService.MoveTask
    */
@@ -913,7 +925,7 @@ export const QueueService: GenService<{
     output: typeof QueueStatsSchema;
   },
   /**
-   * Removes every queued task from the queue; they become CANCELLED.
+   * Removes every queued task from the queue; they become CANCELLED (reason QUEUE_PURGED).
    *
    * @generated from rpc taskyard.v1.QueueService.PurgeQueue
    */

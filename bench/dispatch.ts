@@ -1,0 +1,199 @@
+/**
+ * `npm run bench:dispatch` — how fast queued tasks start.
+ *
+ * Starts a private MariaDB and a Temporal dev server in a temp dir (or uses BENCH_DATABASE_URL /
+ * BENCH_TEMPORAL_ADDRESS), the API (with its dispatcher) and an in-process worker, then over
+ * real gRPC:
+ *  1. latency on an idle system: one task at a time, enqueue → RUNNING, from the task's own
+ *     queue_time and start_time (same clock, no polling error); p50 / p95 / max;
+ *  2. throughput: 2,000 no-op tasks (demo.sleep, 1 step of 0 ms) created into a paused queue,
+ *     then the queue resumed: tasks dispatched (RUNNING) per second, workflows started per
+ *     second, and tasks completed per second.
+ * Prints figures only; no timing asserts.
+ *
+ * Env: BENCH_LATENCY_TASKS (100), BENCH_TASKS (2000), BENCH_REPLICAS (1: API replicas, each
+ * with its own dispatcher and pool), BENCH_DISPATCH_INTERVAL_MS (1000, the default idle poll),
+ * BENCH_WORKER_CONCURRENCY (100).
+ */
+process.env.TZ ??= "UTC";
+
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { createClient } from "@connectrpc/connect";
+import { createGrpcTransport } from "@connectrpc/connect-node";
+import type { DataSource } from "typeorm";
+import { createDefaultRegistry } from "../src/activities/handlers/registry.js";
+import { startApi, type RunningApi } from "../src/app/api.js";
+import { startWorker } from "../src/app/worker.js";
+import { loadConfig } from "../src/config.js";
+import { QueueService } from "../src/gen/taskyard/v1/queue_service_pb.js";
+import { TaskService } from "../src/gen/taskyard/v1/task_service_pb.js";
+import { createDataSource, migrate } from "../src/infra/db/data-source.js";
+import { findTemporalCli } from "../src/infra/local/binaries.js";
+import { startLocalMariaDb } from "../src/infra/local/mariadb.js";
+import { startTemporalDevServer } from "../src/infra/local/temporal-dev-server.js";
+import { createLogger } from "../src/infra/logger.js";
+import { connectClient, connectWorker } from "../src/infra/temporal/connection.js";
+import { loadWorkflowBundle } from "../src/infra/temporal/worker.js";
+import { SEARCH_ATTRIBUTE_PROJECT, SEARCH_ATTRIBUTE_TYPE } from "../workflows/definitions.js";
+
+const LATENCY_TASKS = Number(process.env.BENCH_LATENCY_TASKS ?? 100);
+const TASKS = Number(process.env.BENCH_TASKS ?? 2000);
+const REPLICAS = Number(process.env.BENCH_REPLICAS ?? 1);
+const NOOP = { steps: 1, step_ms: 0 };
+
+const stops: Array<() => Promise<void>> = [];
+const log = (msg: string) => process.stderr.write(`${msg}\n`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+async function services(tmp: string): Promise<{ databaseUrl: string; temporalAddress: string }> {
+  let databaseUrl = process.env.BENCH_DATABASE_URL;
+  if (!databaseUrl) {
+    log("starting a private MariaDB …");
+    const db = await startLocalMariaDb({ dataDir: path.join(tmp, "mariadb"), database: "taskyard_bench" });
+    stops.push(() => db.stop());
+    databaseUrl = db.url;
+  }
+  let temporalAddress = process.env.BENCH_TEMPORAL_ADDRESS;
+  if (!temporalAddress) {
+    const binary = findTemporalCli();
+    if (!binary) throw new Error("temporal CLI not found: run `node scripts/bootstrap.mjs dev` or set BENCH_TEMPORAL_ADDRESS");
+    log("starting a Temporal dev server …");
+    const server = await startTemporalDevServer({
+      binary,
+      headless: true,
+      searchAttributes: { [SEARCH_ATTRIBUTE_TYPE]: "Keyword", [SEARCH_ATTRIBUTE_PROJECT]: "Keyword" },
+    });
+    stops.push(() => server.stop());
+    temporalAddress = server.address;
+  }
+  return { databaseUrl, temporalAddress };
+}
+
+async function main(): Promise<void> {
+  const tmp = await mkdtemp(path.join(os.tmpdir(), "taskyard-bench-dispatch-"));
+  stops.push(() => rm(tmp, { recursive: true, force: true }));
+  const { databaseUrl, temporalAddress } = await services(tmp);
+  const bundlePath = path.join(tmp, "workflow-bundle.js");
+  log("bundling the workflow code …");
+  await writeFile(bundlePath, (await loadWorkflowBundle(undefined)).code);
+
+  const config = loadConfig({
+    DATABASE_URL: databaseUrl,
+    TEMPORAL_ADDRESS: temporalAddress,
+    TASKYARD_WORKFLOW_BUNDLE_PATH: bundlePath,
+    TASKYARD_HOST: "127.0.0.1",
+    TASKYARD_PORT: "0",
+    LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
+    TASKYARD_AUTH_MODE: "off",
+    TASKYARD_CREATE_RATE_PER_SECOND: "0",
+    TASKYARD_DISPATCH_INTERVAL_MS: process.env.BENCH_DISPATCH_INTERVAL_MS ?? "1000",
+    TASKYARD_WORKER_CONCURRENCY: process.env.BENCH_WORKER_CONCURRENCY ?? "100",
+    TASKYARD_WORKER_QUEUES: "bench",
+  });
+  const logger = createLogger(config.logLevel);
+  const registry = createDefaultRegistry();
+  const pools: DataSource[] = [];
+  const open = async (size: number) => {
+    const ds = createDataSource(databaseUrl, size);
+    await ds.initialize();
+    pools.push(ds);
+    stops.push(() => ds.destroy());
+    return ds;
+  };
+  const main = await open(10);
+  await migrate(main);
+
+  const apis: RunningApi[] = [];
+  for (let i = 0; i < REPLICAS; i++) {
+    const client = await connectClient(config.temporal);
+    stops.push(() => client.connection.close());
+    const api = await startApi({ config, dataSource: i === 0 ? main : await open(10), client, registry, logger });
+    stops.push(() => api.stop());
+    apis.push(api);
+  }
+  const baseUrl = `http://127.0.0.1:${apis[0]!.port}`;
+  const tasks = createClient(TaskService, createGrpcTransport({ baseUrl }));
+  const queues = createClient(QueueService, createGrpcTransport({ baseUrl }));
+  await queues.createQueue({ queue: { name: "bench", description: "bench:dispatch" } });
+
+  const connection = await connectWorker(config.temporal, logger);
+  stops.push(() => connection.close());
+  const worker = await startWorker({ config, dataSource: main, connection, registry, bundle: await loadWorkflowBundle(bundlePath), logger });
+  const running = worker.run();
+  stops.push(async () => {
+    await worker.shutdown();
+    await running;
+  });
+
+  const rows = async <T>(sql: string, params: unknown[]): Promise<T[]> => main.query(sql, params);
+
+  // 1. Latency on an idle system.
+  log(`latency: ${LATENCY_TASKS} tasks, one at a time …`);
+  await tasks.createTask({ task: { type: "demo.sleep", queue: "bench", params: NOOP } }); // warm-up
+  const waits: number[] = [];
+  for (let i = 0; i < LATENCY_TASKS; i++) {
+    const t = await tasks.createTask({ task: { type: "demo.sleep", queue: "bench", params: NOOP } });
+    for (;;) {
+      const [row] = await rows<{ status: string; wait_ms: number | null }>(
+        `SELECT status, TIMESTAMPDIFF(MICROSECOND, queue_time, start_time) / 1000 AS wait_ms FROM tasks WHERE id = ?`,
+        [t.id],
+      );
+      if (row?.status === "COMPLETED") {
+        waits.push(Number(row.wait_ms));
+        break;
+      }
+      await sleep(5);
+    }
+    await sleep(50); // idle between tasks
+  }
+  waits.sort((a, b) => a - b);
+
+  // 2. Throughput: a backlog released at once.
+  log(`throughput: ${TASKS} no-op tasks …`);
+  const project = `bench-${Date.now()}`;
+  await queues.pauseQueue({ name: "bench" });
+  for (let done = 0; done < TASKS; done += 500) {
+    const n = Math.min(500, TASKS - done);
+    await tasks.batchCreateTasks({ requests: Array.from({ length: n }, () => ({ task: { type: "demo.sleep", queue: "bench", project, params: NOOP } })) });
+  }
+  const released = Date.now();
+  await queues.resumeQueue({ name: "bench" });
+  const count = async (where: string) => Number((await rows<{ n: string }>(`SELECT COUNT(*) AS n FROM tasks WHERE project = ? AND ${where}`, [project]))[0]!.n);
+  let dispatchedAt = 0;
+  let startedAt = 0;
+  for (;;) {
+    const now = Date.now();
+    if (!dispatchedAt && (await count("start_time IS NOT NULL")) === TASKS) dispatchedAt = now;
+    if (!startedAt && (await count("(workflow_run_id IS NOT NULL OR end_time IS NOT NULL)")) === TASKS) startedAt = now;
+    if ((await count("status = 'COMPLETED'")) === TASKS) break;
+    await sleep(20);
+  }
+  const completedAt = Date.now();
+  const [span] = await rows<{ first: Date; last: Date }>(`SELECT MIN(start_time) AS first, MAX(start_time) AS last FROM tasks WHERE project = ?`, [project]);
+  const dispatchMs = span!.last.getTime() - released;
+
+  const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
+  const rate = (n: number, ms: number) => `${((n / ms) * 1000).toFixed(0)}/s`;
+  console.log(`\nbench:dispatch — ${REPLICAS} API replica(s), idle poll ${config.dispatchIntervalMs} ms, worker concurrency ${config.worker.concurrency}, ${os.cpus().length} CPUs`);
+  console.log(`enqueue → RUNNING on an idle system (${waits.length} tasks, queue_time → start_time):`);
+  console.log(`  p50 ${fmt(percentile(waits, 50))}   p95 ${fmt(percentile(waits, 95))}   max ${fmt(waits[waits.length - 1]!)}`);
+  console.log(`${TASKS} no-op tasks released from a paused queue:`);
+  console.log(`  all dispatched (RUNNING)   ${String(dispatchMs).padStart(6)} ms   ${rate(TASKS, dispatchMs)}`);
+  console.log(`  all workflows started      ${String(startedAt - released).padStart(6)} ms   ${rate(TASKS, startedAt - released)}   (sampled every 20 ms)`);
+  console.log(`  all completed              ${String(completedAt - released).padStart(6)} ms   ${rate(TASKS, completedAt - released)}`);
+}
+
+main()
+  .catch((err: unknown) => {
+    process.exitCode = 1;
+    console.error(err);
+  })
+  .finally(async () => {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+  });

@@ -1,0 +1,91 @@
+/**
+ * Which role each RPC needs (DESIGN.md "Security"; docs/security.md has the same table for
+ * operators). Roles are cumulative: viewer < operator < admin.
+ *
+ * - Health is public: load balancers and kubelets probe it without credentials.
+ * - Reflection needs a credential (viewer): the schema is no secret, but an open bidi stream for
+ *   anonymous callers is an easy way to hold server resources. `grpcurl -H` / `buf curl -H`
+ *   pass the header. With authentication off (`taskyard dev`) it is open like everything else.
+ * - `force` on UpdateTask, RetryTask and ResetTask needs admin (the issue's "force flags").
+ * - A method missing from this table needs admin (fail closed); test/unit/auth-authz.test.ts
+ *   fails until every method of every served service has its row.
+ */
+import { Health } from "../gen/grpc/health/v1/health_pb.js";
+import * as reflectionV1 from "../gen/grpc/reflection/v1/reflection_pb.js";
+import * as reflectionV1alpha from "../gen/grpc/reflection/v1alpha/reflection_pb.js";
+import { ApiKeyService } from "../gen/taskyard/v1/api_key_service_pb.js";
+import { QueueService } from "../gen/taskyard/v1/queue_service_pb.js";
+import { TaskService } from "../gen/taskyard/v1/task_service_pb.js";
+import type { Role } from "../auth/roles.js";
+
+/** A role, or a role plus a stricter one when the request sets `force = true`. */
+export type Rule = Role | { role: Role; force: Role };
+
+export const PUBLIC_SERVICES: ReadonlySet<string> = new Set([Health.typeName]);
+
+export const RULES: Readonly<Record<string, Readonly<Record<string, Rule>>>> = {
+  [TaskService.typeName]: {
+    GetTask: "viewer",
+    BatchGetTasks: "viewer",
+    ListTasks: "viewer",
+    GetTaskFilterOptions: "viewer",
+    ListTaskEvents: "viewer",
+    WatchTask: "viewer",
+    WaitTask: "viewer",
+    CreateTask: "operator",
+    BatchCreateTasks: "operator",
+    UpdateTask: { role: "operator", force: "admin" },
+    CancelTask: "operator",
+    RetryTask: { role: "operator", force: "admin" },
+    ResetTask: { role: "operator", force: "admin" },
+    CloneTask: "operator",
+    ArchiveTask: "operator",
+    UnarchiveTask: "operator",
+    PublishTask: "operator",
+    BatchCancelTasks: "operator",
+    BatchRetryTasks: "operator",
+    BatchArchiveTasks: "operator",
+    BatchUnarchiveTasks: "operator",
+    BatchUpdateTaskTags: "operator",
+    DeleteTask: "admin",
+    BatchDeleteTasks: "admin",
+  },
+  [QueueService.typeName]: {
+    GetQueue: "viewer",
+    ListQueues: "viewer",
+    ListQueueEntries: "viewer",
+    GetQueueStats: "viewer",
+    EnqueueTask: "operator",
+    DequeueTask: "operator",
+    MoveTask: "operator",
+    PauseQueue: "operator",
+    ResumeQueue: "operator",
+    CreateQueue: "admin",
+    UpdateQueue: "admin",
+    DeleteQueue: "admin",
+    PurgeQueue: "admin",
+  },
+  [ApiKeyService.typeName]: {
+    CreateApiKey: "admin",
+    ListApiKeys: "admin",
+    RevokeApiKey: "admin",
+  },
+  [reflectionV1.ServerReflection.typeName]: { ServerReflectionInfo: "viewer" },
+  [reflectionV1alpha.ServerReflection.typeName]: { ServerReflectionInfo: "viewer" },
+};
+
+export interface Requirement {
+  role: Role;
+  /** What needs the role, for the PERMISSION_DENIED message. */
+  what: string;
+}
+
+/** The role a call needs; `message` is the request of a unary call (undefined for streams). */
+export function requirementOf(service: string, method: string, message: unknown): Requirement {
+  const procedure = `${service}/${method}`;
+  const rule = RULES[service]?.[method];
+  if (rule === undefined) return { role: "admin", what: procedure };
+  if (typeof rule === "string") return { role: rule, what: procedure };
+  if ((message as { force?: unknown } | undefined)?.force === true) return { role: rule.force, what: `${procedure} with force` };
+  return { role: rule.role, what: procedure };
+}

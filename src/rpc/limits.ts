@@ -1,0 +1,173 @@
+/**
+ * Per-tenant and per-caller limits that stop abuse without hurting normal use (docs/security.md):
+ *
+ * - Task creation (CreateTask, BatchCreateTasks, CloneTask) draws from a token bucket per tenant:
+ *   one token per task created (validate_only draws none). An empty bucket answers
+ *   RESOURCE_EXHAUSTED with a google.rpc.RetryInfo detail and a `retry-after` header saying
+ *   when enough tokens will be back.
+ * - Open streams (WatchTask, reflection) per caller (tenant + principal).
+ *
+ * Both are kept in memory per replica: with N replicas a tenant gets up to N × the rate. That
+ * bounds what one client can do to one replica, which is the point; a global quota needs a
+ * shared store and is not attempted here. Size limits (request bytes, tags, labels, params,
+ * page size, filter length and depth) are enforced where the request is read: rpc/server.ts
+ * (`readMaxBytes`), rpc/validate.ts and tasks/filter.
+ */
+import { create } from "@bufbuild/protobuf";
+import { DurationSchema } from "@bufbuild/protobuf/wkt";
+import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
+import { RetryInfoSchema } from "../gen/google/rpc/error_details_pb.js";
+import { TaskService } from "../gen/taskyard/v1/task_service_pb.js";
+import { PUBLIC_SERVICES } from "./authz.js";
+import { callerKey } from "./caller.js";
+
+export interface LimitsOptions {
+  /** Tasks per second per tenant; 0 = unlimited. */
+  createRatePerSecond: number;
+  /** Bucket size: tasks a tenant may create at once after being idle. */
+  createBurst: number;
+  /** Open streams per caller; 0 = unlimited. */
+  maxStreamsPerCaller: number;
+  /** Milliseconds clock, for tests. */
+  now?: () => number;
+}
+
+/**
+ * Most tasks one BatchCreateTasks may carry (DESIGN.md). A larger batch is left to request
+ * validation, so it gets INVALID_ARGUMENT naming the field rather than a quota error.
+ */
+const MAX_BATCH = 1000;
+
+/** How many tasks a request creates, by method name of TaskService. */
+const CREATE_COST: Readonly<Record<string, (message: { validateOnly?: boolean; requests?: unknown[] }) => number>> = {
+  CreateTask: (m) => (m.validateOnly ? 0 : 1),
+  BatchCreateTasks: (m) => (m.validateOnly ? 0 : (m.requests?.length ?? 0)),
+  CloneTask: () => 1,
+};
+
+export function limitsInterceptor(options: LimitsOptions): Interceptor {
+  const now = options.now ?? Date.now;
+  const buckets = new TokenBuckets(options.createRatePerSecond, options.createBurst);
+  const streams = new Counter(options.maxStreamsPerCaller);
+
+  return (next) => async (req) => {
+    const caller = req.contextValues.get(callerKey);
+    const cost = req.service.typeName === TaskService.typeName && !req.stream ? CREATE_COST[req.method.name]?.(req.message as never) : undefined;
+    if (cost && cost <= MAX_BATCH && options.createRatePerSecond > 0) {
+      if (cost > options.createBurst) {
+        throw new ConnectError(
+          `${req.method.name}: ${cost} tasks exceed the per-tenant burst of ${options.createBurst}; send smaller batches`,
+          Code.ResourceExhausted,
+        );
+      }
+      const waitMs = buckets.take(caller.tenant, cost, now());
+      if (waitMs > 0) throw rateLimited(options, waitMs);
+    }
+    if (req.method.methodKind === "unary" || PUBLIC_SERVICES.has(req.service.typeName) || options.maxStreamsPerCaller === 0) {
+      return next(req);
+    }
+
+    const key = `${caller.tenant}\u0000${caller.principal}`;
+    if (!streams.acquire(key)) {
+      throw new ConnectError(
+        `too many open streams: at most ${options.maxStreamsPerCaller} per caller; close one first`,
+        Code.ResourceExhausted,
+      );
+    }
+    // Released exactly once: when the stream ends, fails, or the call is aborted (client gone,
+    // deadline, server shutdown) — connect aborts the call's signal when the call is done.
+    let released = false;
+    const release = () => {
+      if (!released) {
+        released = true;
+        streams.release(key);
+      }
+    };
+    req.signal.addEventListener("abort", release, { once: true });
+    try {
+      const res = await next(req);
+      if (!res.stream) return res;
+      const messages = res.message;
+      return {
+        ...res,
+        message: (async function* () {
+          try {
+            yield* messages;
+          } finally {
+            release();
+          }
+        })(),
+      };
+    } catch (err) {
+      release();
+      throw err;
+    }
+  };
+}
+
+function rateLimited(options: LimitsOptions, waitMs: number): ConnectError {
+  const seconds = Math.floor(waitMs / 1000);
+  const nanos = Math.round((waitMs % 1000) * 1e6);
+  return new ConnectError(
+    `task creation rate limit of this tenant exceeded (${options.createRatePerSecond}/s, burst ${options.createBurst}); retry in ${Math.ceil(waitMs)} ms`,
+    Code.ResourceExhausted,
+    { "retry-after": String(Math.max(1, Math.ceil(waitMs / 1000))) },
+    [{ desc: RetryInfoSchema, value: { retryDelay: create(DurationSchema, { seconds: BigInt(seconds), nanos }) } }],
+  );
+}
+
+/**
+ * Token buckets by key: `burst` tokens when idle, refilled at `ratePerSecond`. Full buckets are
+ * forgotten (they hold no information), so memory follows the number of busy tenants.
+ */
+export class TokenBuckets {
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+
+  constructor(
+    private readonly ratePerSecond: number,
+    private readonly burst: number,
+  ) {}
+
+  /** Takes `cost` tokens and answers 0, or takes none and answers the milliseconds until it could. */
+  take(key: string, cost: number, nowMs: number): number {
+    const bucket = this.buckets.get(key) ?? { tokens: this.burst, at: nowMs };
+    const tokens = Math.min(this.burst, bucket.tokens + ((nowMs - bucket.at) / 1000) * this.ratePerSecond);
+    if (tokens < cost) {
+      this.buckets.set(key, { tokens, at: nowMs });
+      return Math.ceil(((cost - tokens) / this.ratePerSecond) * 1000);
+    }
+    this.buckets.set(key, { tokens: tokens - cost, at: nowMs });
+    if (this.buckets.size > 10_000) this.forgetFull(nowMs);
+    return 0;
+  }
+
+  private forgetFull(nowMs: number): void {
+    for (const [key, b] of this.buckets) {
+      if (b.tokens + ((nowMs - b.at) / 1000) * this.ratePerSecond >= this.burst) this.buckets.delete(key);
+    }
+  }
+}
+
+/** Counts per key up to a maximum. */
+export class Counter {
+  private readonly counts = new Map<string, number>();
+
+  constructor(private readonly max: number) {}
+
+  acquire(key: string): boolean {
+    const n = this.counts.get(key) ?? 0;
+    if (n >= this.max) return false;
+    this.counts.set(key, n + 1);
+    return true;
+  }
+
+  release(key: string): void {
+    const n = (this.counts.get(key) ?? 0) - 1;
+    if (n > 0) this.counts.set(key, n);
+    else this.counts.delete(key);
+  }
+
+  count(key: string): number {
+    return this.counts.get(key) ?? 0;
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * QueueService RPC handlers: read the caller, validate the request into a domain input, call one
+ * service method, convert the answer.
+ */
+import { create } from "@bufbuild/protobuf";
+import { EmptySchema, timestampFromDate } from "@bufbuild/protobuf/wkt";
+import type { ServiceImpl } from "@connectrpc/connect";
+import {
+  EnqueueTaskResponseSchema,
+  ListQueueEntriesResponseSchema,
+  ListQueuesResponseSchema,
+  MoveTaskResponseSchema,
+  PurgeQueueResponseSchema,
+  QueueEntrySchema,
+  QueueSchema,
+  QueueStatsSchema,
+  type Queue as PbQueue,
+  type QueueEntry as PbQueueEntry,
+  type QueueService as QueueServiceDesc,
+} from "../gen/taskyard/v1/queue_service_pb.js";
+import type { QueueService } from "../queues/service.js";
+import type { Queue, QueueEntryView } from "../queues/types.js";
+import type { Task } from "../tasks/types.js";
+import { callerOf } from "./caller.js";
+import { msToDuration, taskToPb } from "./convert.js";
+import { validateCreateQueue, validateMoveTask, validatePageSize, validateQueueName, validateUpdateQueue } from "./queue-validate.js";
+import { validateId } from "./validate.js";
+
+export interface QueueHandlerDeps {
+  queues: QueueService;
+  temporalUiUrl: (workflowId: string | null, runId: string | null) => string;
+}
+
+export function createQueueHandlers({ queues, temporalUiUrl }: QueueHandlerDeps): ServiceImpl<typeof QueueServiceDesc> {
+  const task = (t: Task) => taskToPb(t, temporalUiUrl);
+  return {
+    async createQueue(req, ctx) {
+      return queueToPb(await queues.create(callerOf(ctx), validateCreateQueue(req.queue)));
+    },
+
+    async getQueue(req, ctx) {
+      return queueToPb(await queues.get(callerOf(ctx), validateQueueName("name", req.name)));
+    },
+
+    async listQueues(req, ctx) {
+      const page = await queues.list(callerOf(ctx), validatePageSize("page_size", req.pageSize), req.pageToken);
+      return create(ListQueuesResponseSchema, { queues: page.queues.map(queueToPb), nextPageToken: page.nextPageToken });
+    },
+
+    async updateQueue(req, ctx) {
+      const { name, update } = validateUpdateQueue(req);
+      return queueToPb(await queues.update(callerOf(ctx), name, update));
+    },
+
+    async deleteQueue(req, ctx) {
+      await queues.delete(callerOf(ctx), validateQueueName("name", req.name), req.force);
+      return create(EmptySchema);
+    },
+
+    async pauseQueue(req, ctx) {
+      return queueToPb(await queues.pause(callerOf(ctx), validateQueueName("name", req.name)));
+    },
+
+    async resumeQueue(req, ctx) {
+      return queueToPb(await queues.resume(callerOf(ctx), validateQueueName("name", req.name)));
+    },
+
+    async enqueueTask(req, ctx) {
+      const out = await queues.enqueue(callerOf(ctx), validateQueueName("name", req.name), validateId("task_id", req.taskId), req.verifyWatched);
+      return create(EnqueueTaskResponseSchema, { task: task(out.task), watched: out.watched });
+    },
+
+    async dequeueTask(req, ctx) {
+      return task(await queues.dequeue(callerOf(ctx), validateQueueName("name", req.name), validateId("task_id", req.taskId)));
+    },
+
+    async moveTask(req, ctx) {
+      const { name, taskId, move } = validateMoveTask(req);
+      return create(MoveTaskResponseSchema, { position: await queues.move(callerOf(ctx), name, taskId, move) });
+    },
+
+    async listQueueEntries(req, ctx) {
+      const page = await queues.listEntries(callerOf(ctx), validateQueueName("name", req.name), validatePageSize("page_size", req.pageSize), req.pageToken);
+      return create(ListQueueEntriesResponseSchema, { entries: page.entries.map(entryToPb), nextPageToken: page.nextPageToken });
+    },
+
+    async getQueueStats(req, ctx) {
+      const name = validateQueueName("name", req.name);
+      const s = await queues.stats(callerOf(ctx), name);
+      return create(QueueStatsSchema, {
+        name,
+        queued: BigInt(s.queued),
+        running: BigInt(s.running),
+        oldestWait: msToDuration(s.oldestWaitMs),
+        averageWait: msToDuration(s.averageWaitMs),
+        dispatchedPerMinute: s.dispatchedPerMinute,
+        workersWatching: s.workersWatching,
+      });
+    },
+
+    async purgeQueue(req, ctx) {
+      return create(PurgeQueueResponseSchema, { purgedCount: BigInt(await queues.purge(callerOf(ctx), validateQueueName("name", req.name))) });
+    },
+  };
+}
+
+export function queueToPb(q: Queue): PbQueue {
+  return create(QueueSchema, {
+    name: q.name,
+    description: q.description,
+    concurrencyLimit: q.concurrencyLimit,
+    defaultPriority: q.defaultPriority,
+    paused: q.paused,
+    rateLimit: { perSecond: q.rateLimit.perSecond, burst: q.rateLimit.burst },
+    fairnessKey: q.fairnessKey,
+    temporalTaskQueue: q.temporalTaskQueue,
+    createTime: timestampFromDate(q.createTime),
+    updateTime: timestampFromDate(q.updateTime),
+  });
+}
+
+function entryToPb(e: QueueEntryView): PbQueueEntry {
+  return create(QueueEntrySchema, {
+    taskId: e.taskId,
+    priority: e.priority,
+    enqueueTime: timestampFromDate(e.enqueueTime),
+    taskName: e.taskName,
+    taskType: e.taskType,
+    position: e.index,
+  });
+}
