@@ -7,8 +7,10 @@
  *  1. latency on an idle system: one task at a time, enqueue → RUNNING, from the task's own
  *     queue_time and start_time (same clock, no polling error); p50 / p95 / max;
  *  2. throughput: 2,000 no-op tasks (demo.sleep, 1 step of 0 ms) created into a paused queue,
- *     then the queue resumed: tasks dispatched (RUNNING) per second, workflows started per
- *     second, and tasks completed per second.
+ *     then the queue resumed: tasks dispatched (RUNNING) per second and workflows started per
+ *     second, first with no worker polling the queue (the dispatcher and Temporal's starts
+ *     alone; terminated afterwards on a BENCH_TEMPORAL_ADDRESS server), then with the in-process
+ *     worker running them (plus tasks completed per second).
  * Prints figures only; no timing asserts.
  *
  * Env: BENCH_LATENCY_TASKS (100), BENCH_TASKS (2000), BENCH_REPLICAS (1: API replicas, each
@@ -21,6 +23,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { createClient } from "@connectrpc/connect";
+import PQueue from "p-queue";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import type { DataSource } from "typeorm";
 import { createDefaultRegistry } from "../src/activities/handlers/registry.js";
@@ -109,10 +112,12 @@ async function main(): Promise<void> {
   const main = await open(10);
   await migrate(main);
 
+  const temporal = await connectClient(config.temporal);
+  stops.push(() => temporal.connection.close());
   const apis: RunningApi[] = [];
   for (let i = 0; i < REPLICAS; i++) {
-    const client = await connectClient(config.temporal);
-    stops.push(() => client.connection.close());
+    const client = i === 0 ? temporal : await connectClient(config.temporal);
+    if (i > 0) stops.push(() => client.connection.close());
     const api = await startApi({ config, dataSource: i === 0 ? main : await open(10), client, registry, logger });
     stops.push(() => api.stop());
     apis.push(api);
@@ -154,39 +159,60 @@ async function main(): Promise<void> {
   }
   waits.sort((a, b) => a - b);
 
-  // 2. Throughput: a backlog released at once.
-  log(`throughput: ${TASKS} no-op tasks …`);
-  const project = `bench-${Date.now()}`;
-  await queues.pauseQueue({ name: "bench" });
-  for (let done = 0; done < TASKS; done += 500) {
-    const n = Math.min(500, TASKS - done);
-    await tasks.batchCreateTasks({ requests: Array.from({ length: n }, () => ({ task: { type: "demo.sleep", queue: "bench", project, params: NOOP } })) });
+  // 2. Throughput: a backlog released at once, (a) with no worker polling (the dispatcher and
+  // Temporal's start alone), (b) while the worker runs them (end to end).
+  const backlog = async (queue: string): Promise<{ project: string; released: number }> => {
+    const project = `bench-${queue}-${Date.now()}`;
+    await queues.pauseQueue({ name: queue });
+    for (let done = 0; done < TASKS; done += 500) {
+      const n = Math.min(500, TASKS - done);
+      await tasks.batchCreateTasks({ requests: Array.from({ length: n }, () => ({ task: { type: "demo.sleep", queue, project, params: NOOP } })) });
+    }
+    const released = Date.now();
+    await queues.resumeQueue({ name: queue });
+    return { project, released };
+  };
+  const count = async (project: string, where: string) =>
+    Number((await rows<{ n: string }>(`SELECT COUNT(*) AS n FROM tasks WHERE project = ? AND ${where}`, [project]))[0]!.n);
+  const lastStart = async (project: string) => (await rows<{ last: Date }>(`SELECT MAX(start_time) AS last FROM tasks WHERE project = ?`, [project]))[0]!.last.getTime();
+  const STARTED = "(workflow_run_id IS NOT NULL OR end_time IS NOT NULL)";
+
+  log(`throughput: ${TASKS} no-op tasks, no worker polling …`);
+  await queues.createQueue({ queue: { name: "bench-unpolled", temporalTaskQueue: "bench.unpolled" } });
+  const alone = await backlog("bench-unpolled");
+  while ((await count(alone.project, STARTED)) < TASKS) await sleep(20);
+  const aloneStartedMs = Date.now() - alone.released;
+  const aloneDispatchedMs = (await lastStart(alone.project)) - alone.released;
+  if (process.env.BENCH_TEMPORAL_ADDRESS) {
+    // Not our server: close the workflows nobody will run.
+    const ids = await rows<{ id: string }>(`SELECT id FROM tasks WHERE project = ?`, [alone.project]);
+    const cleanup = new PQueue({ concurrency: 20 });
+    await cleanup.addAll(ids.map(({ id }) => () => temporal.workflow.getHandle(id).terminate("bench:dispatch cleanup").catch(() => undefined)));
   }
-  const released = Date.now();
-  await queues.resumeQueue({ name: "bench" });
-  const count = async (where: string) => Number((await rows<{ n: string }>(`SELECT COUNT(*) AS n FROM tasks WHERE project = ? AND ${where}`, [project]))[0]!.n);
-  let dispatchedAt = 0;
-  let startedAt = 0;
+
+  log(`throughput: ${TASKS} no-op tasks, run by the worker …`);
+  const run = await backlog("bench");
+  let startedMs = 0;
   for (;;) {
-    const now = Date.now();
-    if (!dispatchedAt && (await count("start_time IS NOT NULL")) === TASKS) dispatchedAt = now;
-    if (!startedAt && (await count("(workflow_run_id IS NOT NULL OR end_time IS NOT NULL)")) === TASKS) startedAt = now;
-    if ((await count("status = 'COMPLETED'")) === TASKS) break;
+    if (!startedMs && (await count(run.project, STARTED)) === TASKS) startedMs = Date.now() - run.released;
+    if ((await count(run.project, "status = 'COMPLETED'")) === TASKS) break;
     await sleep(20);
   }
-  const completedAt = Date.now();
-  const [span] = await rows<{ first: Date; last: Date }>(`SELECT MIN(start_time) AS first, MAX(start_time) AS last FROM tasks WHERE project = ?`, [project]);
-  const dispatchMs = span!.last.getTime() - released;
+  const completedMs = Date.now() - run.released;
+  const dispatchedMs = (await lastStart(run.project)) - run.released;
 
   const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
   const rate = (n: number, ms: number) => `${((n / ms) * 1000).toFixed(0)}/s`;
   console.log(`\nbench:dispatch — ${REPLICAS} API replica(s), idle poll ${config.dispatchIntervalMs} ms, worker concurrency ${config.worker.concurrency}, ${os.cpus().length} CPUs`);
   console.log(`enqueue → RUNNING on an idle system (${waits.length} tasks, queue_time → start_time):`);
   console.log(`  p50 ${fmt(percentile(waits, 50))}   p95 ${fmt(percentile(waits, 95))}   max ${fmt(waits[waits.length - 1]!)}`);
-  console.log(`${TASKS} no-op tasks released from a paused queue:`);
-  console.log(`  all dispatched (RUNNING)   ${String(dispatchMs).padStart(6)} ms   ${rate(TASKS, dispatchMs)}`);
-  console.log(`  all workflows started      ${String(startedAt - released).padStart(6)} ms   ${rate(TASKS, startedAt - released)}   (sampled every 20 ms)`);
-  console.log(`  all completed              ${String(completedAt - released).padStart(6)} ms   ${rate(TASKS, completedAt - released)}`);
+  console.log(`${TASKS} no-op tasks released from a paused queue, no worker polling (dispatcher + Temporal starts):`);
+  console.log(`  all dispatched (RUNNING)   ${String(aloneDispatchedMs).padStart(6)} ms   ${rate(TASKS, aloneDispatchedMs)}`);
+  console.log(`  all workflows started      ${String(aloneStartedMs).padStart(6)} ms   ${rate(TASKS, aloneStartedMs)}   (sampled every 20 ms)`);
+  console.log(`${TASKS} no-op tasks released from a paused queue, run by the in-process worker:`);
+  console.log(`  all dispatched (RUNNING)   ${String(dispatchedMs).padStart(6)} ms   ${rate(TASKS, dispatchedMs)}`);
+  console.log(`  all workflows started      ${String(startedMs).padStart(6)} ms   ${rate(TASKS, startedMs)}   (sampled every 20 ms)`);
+  console.log(`  all completed              ${String(completedMs).padStart(6)} ms   ${rate(TASKS, completedMs)}`);
 }
 
 main()

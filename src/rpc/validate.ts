@@ -16,7 +16,7 @@ import type {
 import type { Task as PbTask } from "../gen/taskyard/v1/task_pb.js";
 import { BATCH_LIMIT, type BatchTarget, type CloneOverrides, type CreateTaskInput, type ListTasksInput, type Selection, type TaskUpdate } from "../tasks/service.js";
 import { DEFAULT_ORDER, ORDER_COLUMNS, type OrderColumn, type OrderTerm, type TimeBounds } from "../tasks/repository.js";
-import { DEFAULT_QUEUE } from "../queues/types.js";
+import { DEFAULT_QUEUE, QUEUE_NAME_RE } from "../queues/types.js";
 import type { TaskStatus } from "../tasks/status.js";
 import { DEFAULT_RETRY_POLICY, DEFAULT_TIMEOUTS, type NewTask, type RetryPolicy, type TaskTimeouts } from "../tasks/types.js";
 import { compileFilter } from "../tasks/filter/index.js";
@@ -39,7 +39,6 @@ export const LIMITS = Object.freeze({
 });
 
 const TYPE_RE = /^[A-Za-z0-9][A-Za-z0-9_.:-]*$/;
-const NAME_RE = /^[a-z0-9][a-z0-9._-]{0,62}$/;
 const LABEL_KEY_RE = /^[A-Za-z0-9_.-]{1,63}$/;
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -122,7 +121,7 @@ export function validateCreateTask(req: CreateTaskRequest): CreateTaskInput {
   maxLength("task.type", t.type, LIMITS.typeLength);
   if (!TYPE_RE.test(t.type)) bad("task.type", "must start with a letter or digit and contain only letters, digits, '_', '.', ':' and '-'");
   const queue = t.queue || DEFAULT_QUEUE;
-  if (!NAME_RE.test(queue)) bad("task.queue", "must match [a-z0-9][a-z0-9._-]{0,62}");
+  if (!QUEUE_NAME_RE.test(queue)) bad("task.queue", "must match [a-z0-9][a-z0-9._-]{0,62}");
   if (t.priority < 0 || t.priority > 100) bad("task.priority", `must be between 0 and 100 (got ${t.priority})`);
   const project = t.project.trim() || "default";
   maxLength("task.project", project, LIMITS.projectLength);
@@ -307,7 +306,7 @@ export function validateUpdateTask(req: UpdateTaskRequest): { id: string; update
         update.params = validateParams("task.params", t.params);
         break;
       case "queue":
-        if (!NAME_RE.test(t.queue)) bad("task.queue", "must match [a-z0-9][a-z0-9._-]{0,62}");
+        if (!QUEUE_NAME_RE.test(t.queue)) bad("task.queue", "must match [a-z0-9][a-z0-9._-]{0,62}");
         update.queue = t.queue;
         break;
       case "priority":
@@ -340,7 +339,7 @@ export function validateCloneTask(req: CloneTaskRequest): { id: string; override
     if (o.tags.length > 0) overrides.tags = validateTags("overrides.tags", o.tags);
     if (o.project !== undefined) overrides.project = maxLength("overrides.project", o.project.trim(), LIMITS.projectLength) || undefined;
     if (o.queue !== undefined) {
-      if (!NAME_RE.test(o.queue)) bad("overrides.queue", "must match [a-z0-9][a-z0-9._-]{0,62}");
+      if (!QUEUE_NAME_RE.test(o.queue)) bad("overrides.queue", "must match [a-z0-9][a-z0-9._-]{0,62}");
       overrides.queue = o.queue;
     }
     if (o.parentId !== undefined) overrides.parentId = validateId("overrides.parent_id", o.parentId);

@@ -228,8 +228,9 @@ export class TaskService {
       }
       if (update.priority !== undefined) set.priority = update.priority;
       if (Object.keys(set).length > 0) await tx.patch(caller.tenant, id, set);
-      if (current.status === "QUEUED" && (set.queue !== undefined || set.priority !== undefined)) {
-        // Keep the queue entry in step: re-queue at the tail of its (new) band.
+      if (current.status === "QUEUED" && (set.queue !== undefined || set.priority !== undefined || set.project !== undefined || set.labels !== undefined)) {
+        // Keep the queue entry in step (band, and the fairness value that may derive from
+        // project or labels): re-queue at the tail of its (new) band.
         const entries = queues.withManager(manager);
         await entries.removeEntry(caller.tenant, id);
         await entries.addEntry({ taskId: id, tenant: caller.tenant, queue: queueName, priority: set.priority ?? current.priority, enqueueTime: new Date() });

@@ -324,7 +324,7 @@ describe("configuration flows into the environment", () => {
       TEMPORAL_TLS: "false",
       TEMPORAL_UI_URL: "http://temporal-web.staging.example.com",
       TASKYARD_CORS_ORIGINS: "https://console.staging.example.com,http://localhost:5173",
-      TASKYARD_DISPATCH_INTERVAL_MS: "1000",
+      TASKYARD_DISPATCH_INTERVAL_MS: "250",
       TASKYARD_RECONCILE_INTERVAL_MS: "10000",
       TASKYARD_PROGRESS_INTERVAL_MS: "1000",
       TASKYARD_SHUTDOWN_GRACE_MS: "10000",

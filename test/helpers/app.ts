@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import type { DescService } from "@bufbuild/protobuf";
-import { createClient, type Client, type Interceptor } from "@connectrpc/connect";
+import { Code, ConnectError, createClient, type Client, type Interceptor } from "@connectrpc/connect";
 import { createConnectTransport, createGrpcTransport } from "@connectrpc/connect-node";
 import type { Client as TemporalClient } from "@temporalio/client";
 import type { NativeConnection } from "@temporalio/worker";
@@ -20,6 +20,7 @@ import { createLogger } from "../../src/infra/logger.js";
 import { connectClient, connectWorker } from "../../src/infra/temporal/connection.js";
 import { loadWorkflowBundle, type WorkerGroup } from "../../src/infra/temporal/worker.js";
 import { TaskService } from "../../src/gen/taskyard/v1/task_service_pb.js";
+import { TaskStatus, type Task } from "../../src/gen/taskyard/v1/task_pb.js";
 
 export function testEnv(extra: Record<string, string> = {}): Record<string, string> {
   return {
@@ -139,6 +140,19 @@ export function spawnWorkerProcess(queues: string[], env: Record<string, string>
   child.stdout?.on("data", (d) => process.env.TEST_VERBOSE && process.stdout.write(d));
   return child;
 }
+
+/** The gRPC code a call failed with; throws when it did not fail. */
+export async function codeOf(p: Promise<unknown>): Promise<Code> {
+  try {
+    await p;
+  } catch (err) {
+    return ConnectError.from(err).code;
+  }
+  throw new Error("expected the call to fail");
+}
+
+const TERMINAL = [TaskStatus.COMPLETED, TaskStatus.COMPLETED_WITH_ERRORS, TaskStatus.FAILED, TaskStatus.CANCELLED];
+export const isTerminal = (t: Task): boolean => TERMINAL.includes(t.status);
 
 export function uniqueLabel(): string {
   return `t${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;

@@ -137,9 +137,9 @@ describe("two dispatchers on one database", () => {
     );
   });
 
-  it("keep a concurrency limit of 3 between them while 30 tasks run and finish", async () => {
+  it("keep a concurrency limit of 3 between them while 21 tasks run and finish", async () => {
     await queues.createQueue({ queue: { name: limitQueue, concurrencyLimit: 3 } });
-    const ids = await createTasks(limitQueue, uniqueLabel(), 30, { steps: 2, step_ms: 50 });
+    const ids = await createTasks(limitQueue, uniqueLabel(), 21, { steps: 2, step_ms: 50 });
     const [a, b] = [await replica(new Map()), await replica(new Map())];
     const samples: number[] = [];
     let done = false;
@@ -152,7 +152,7 @@ describe("two dispatchers on one database", () => {
     })();
     a.start();
     b.start();
-    await waitFor(() => statusCounts(app, ids), (c) => c.COMPLETED === 30, 60_000);
+    await waitFor(() => statusCounts(app, ids), (c) => c.COMPLETED === 21, 60_000);
     done = true;
     await sampler;
     await Promise.all([a.stop(), b.stop()]);

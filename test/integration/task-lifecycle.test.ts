@@ -2,12 +2,12 @@
  * The life of a task end to end — real server, real MariaDB, real Temporal worker — over real
  * gRPC and over Connect JSON (plain HTTP POST, as curl or a browser sends it).
  */
-import { Code, ConnectError } from "@connectrpc/connect";
+import { Code } from "@connectrpc/connect";
 import { Client, Connection } from "@temporalio/client";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { PROJECT_KEY, TYPE_KEY } from "../../src/infra/temporal/search-attributes.js";
-import { TaskStatus, type Task } from "../../src/gen/taskyard/v1/task_pb.js";
-import { startTestApp, uniqueLabel, waitFor, type TestApp } from "../helpers/app.js";
+import { TaskStatus } from "../../src/gen/taskyard/v1/task_pb.js";
+import { codeOf, isTerminal, startTestApp, uniqueLabel, waitFor, type TestApp } from "../helpers/app.js";
 
 let app: TestApp;
 beforeAll(async () => {
@@ -18,18 +18,8 @@ afterAll(async () => {
 });
 
 const get = (id: string) => app.grpc.getTask({ id });
-const isTerminal = (t: Task) =>
-  [TaskStatus.COMPLETED, TaskStatus.COMPLETED_WITH_ERRORS, TaskStatus.FAILED, TaskStatus.CANCELLED].includes(t.status);
 const fast = { initialBackoff: { seconds: 0n, nanos: 100_000_000 }, maxBackoff: { seconds: 1n, nanos: 0 } };
 
-async function connectCode(p: Promise<unknown>): Promise<Code> {
-  try {
-    await p;
-  } catch (err) {
-    return ConnectError.from(err).code;
-  }
-  throw new Error("expected the call to fail");
-}
 
 describe("over gRPC", () => {
   it("runs a task from QUEUED through RUNNING with rising progress to COMPLETED with its result", async () => {
@@ -97,7 +87,7 @@ describe("over gRPC", () => {
   it("refuses to abort a completed task with FAILED_PRECONDITION", async () => {
     const created = await app.grpc.createTask({ task: { type: "demo.sleep", params: { steps: 1, step_ms: 10 } } });
     await waitFor(() => get(created.id), (t) => t.status === TaskStatus.COMPLETED);
-    expect(await connectCode(app.grpc.cancelTask({ id: created.id }))).toBe(Code.FailedPrecondition);
+    expect(await codeOf(app.grpc.cancelTask({ id: created.id }))).toBe(Code.FailedPrecondition);
     expect((await get(created.id)).status).toBe(TaskStatus.COMPLETED);
   });
 
@@ -110,7 +100,7 @@ describe("over gRPC", () => {
     expect(done.error).toMatchObject({ code: "ASSET_NOT_FOUND", message: "asset a1 is not in the catalog", retryable: false });
     expect(done.error!.details).toMatchObject({ execution_attempt: 1 });
     // Not retryable: RetryTask refuses without force.
-    expect(await connectCode(app.grpc.retryTask({ id: created.id }))).toBe(Code.FailedPrecondition);
+    expect(await codeOf(app.grpc.retryTask({ id: created.id }))).toBe(Code.FailedPrecondition);
   });
 
   it("retries a retryable error automatically until it succeeds", async () => {
@@ -186,8 +176,8 @@ describe("over gRPC", () => {
   });
 
   it("answers NOT_FOUND for an unknown id", async () => {
-    expect(await connectCode(get("01900000-0000-7000-8000-000000000000"))).toBe(Code.NotFound);
-    expect(await connectCode(app.grpc.cancelTask({ id: "01900000-0000-7000-8000-000000000000" }))).toBe(Code.NotFound);
+    expect(await codeOf(get("01900000-0000-7000-8000-000000000000"))).toBe(Code.NotFound);
+    expect(await codeOf(app.grpc.cancelTask({ id: "01900000-0000-7000-8000-000000000000" }))).toBe(Code.NotFound);
   });
 
   it("lists newest first, filtered by project, type and statuses, with page tokens and total_size", async () => {

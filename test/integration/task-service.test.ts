@@ -10,7 +10,7 @@ import { createConnectTransport } from "@connectrpc/connect-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TaskStatus, type Task } from "../../src/gen/taskyard/v1/task_pb.js";
 import { TaskService } from "../../src/gen/taskyard/v1/task_service_pb.js";
-import { startTestApp, uniqueLabel, waitFor, type TestApp } from "../helpers/app.js";
+import { codeOf, isTerminal, startTestApp, uniqueLabel, waitFor, type TestApp } from "../helpers/app.js";
 
 let app: TestApp;
 beforeAll(async () => {
@@ -21,15 +21,6 @@ afterAll(async () => {
 });
 
 const mask = (...paths: string[]) => create(FieldMaskSchema, { paths });
-const terminal = (t: Task) => [TaskStatus.COMPLETED, TaskStatus.COMPLETED_WITH_ERRORS, TaskStatus.FAILED, TaskStatus.CANCELLED].includes(t.status);
-async function code(p: Promise<unknown>): Promise<Code> {
-  try {
-    await p;
-  } catch (err) {
-    return ConnectError.from(err).code;
-  }
-  throw new Error("expected the call to fail");
-}
 const pending = (project: string, extra: Record<string, unknown> = {}) =>
   app.grpc.createTask({ task: { type: "demo.sleep", project, params: { steps: 1, step_ms: 1 }, ...extra }, start: false });
 
@@ -47,7 +38,7 @@ describe("BatchCreateTasks and BatchGetTasks", () => {
 
     const ids = [first.tasks[3]!.id, first.tasks[1]!.id];
     expect((await app.grpc.batchGetTasks({ ids })).tasks.map((t) => t.id)).toEqual(ids);
-    expect(await code(app.grpc.batchGetTasks({ ids: [ids[0]!, "01900000-0000-7000-8000-000000000000"] }))).toBe(Code.NotFound);
+    expect(await codeOf(app.grpc.batchGetTasks({ ids: [ids[0]!, "01900000-0000-7000-8000-000000000000"] }))).toBe(Code.NotFound);
   });
 
   it("rejects the whole batch when one entry is invalid, naming the entry", async () => {
@@ -66,8 +57,8 @@ describe("UpdateTask", () => {
     expect(renamed).toMatchObject({ name: "renamed", params: { steps: 2 }, tags: ["a"] });
 
     const done = await app.grpc.createTask({ task: { type: "demo.sleep", project, params: { steps: 1, step_ms: 1 } } });
-    await waitFor(() => app.grpc.getTask({ id: done.id }), terminal);
-    expect(await code(app.grpc.updateTask({ task: { id: done.id, params: { steps: 5 } }, updateMask: mask("params") }))).toBe(Code.FailedPrecondition);
+    await waitFor(() => app.grpc.getTask({ id: done.id }), isTerminal);
+    expect(await codeOf(app.grpc.updateTask({ task: { id: done.id, params: { steps: 5 } }, updateMask: mask("params") }))).toBe(Code.FailedPrecondition);
     const moved = await app.grpc.updateTask({ task: { id: done.id, project: `${project}-b`, comment: "moved" }, updateMask: mask("project", "comment") });
     expect(moved).toMatchObject({ project: `${project}-b`, comment: "moved" });
     const forced = await app.grpc.updateTask({ task: { id: done.id, params: { steps: 5 } }, updateMask: mask("params"), force: true });
@@ -85,7 +76,7 @@ describe("UpdateTask", () => {
 describe("ResetTask, CloneTask, DeleteTask, archive and publish", () => {
   it("resets a failed task to PENDING with progress, result and error cleared", async () => {
     const t = await app.grpc.createTask({ task: { type: "demo.partial", params: { items: 4, fail_every: 2 } } });
-    const done = await waitFor(() => app.grpc.getTask({ id: t.id }), terminal);
+    const done = await waitFor(() => app.grpc.getTask({ id: t.id }), isTerminal);
     expect(done.status).toBe(TaskStatus.COMPLETED_WITH_ERRORS);
     const reset = await app.grpc.resetTask({ id: t.id, reason: "fix params" });
     expect(reset.status).toBe(TaskStatus.PENDING);
@@ -107,27 +98,27 @@ describe("ResetTask, CloneTask, DeleteTask, archive and publish", () => {
   it("refuses to delete a running task unless force, which aborts it first", async () => {
     const t = await app.grpc.createTask({ task: { type: "demo.sleep", params: { steps: 100, step_ms: 100 }, timeouts: { heartbeat: { seconds: 2n, nanos: 0 } } } });
     await waitFor(() => app.grpc.getTask({ id: t.id }), (x) => x.status === TaskStatus.RUNNING);
-    expect(await code(app.grpc.deleteTask({ id: t.id }))).toBe(Code.FailedPrecondition);
+    expect(await codeOf(app.grpc.deleteTask({ id: t.id }))).toBe(Code.FailedPrecondition);
     await app.grpc.deleteTask({ id: t.id, force: true });
-    expect(await code(app.grpc.getTask({ id: t.id }))).toBe(Code.NotFound);
-    expect(await code(app.grpc.listTaskEvents({ id: t.id }))).toBe(Code.NotFound);
+    expect(await codeOf(app.grpc.getTask({ id: t.id }))).toBe(Code.NotFound);
+    expect(await codeOf(app.grpc.listTaskEvents({ id: t.id }))).toBe(Code.NotFound);
   });
 
   it("hides archived tasks unless include_archived, and publishing locks a finished task", async () => {
     const project = uniqueLabel();
     const t = await app.grpc.createTask({ task: { type: "demo.sleep", project, params: { steps: 1, step_ms: 1 } } });
-    await waitFor(() => app.grpc.getTask({ id: t.id }), terminal);
+    await waitFor(() => app.grpc.getTask({ id: t.id }), isTerminal);
     expect((await app.grpc.archiveTask({ id: t.id })).archived).toBe(true);
     expect((await app.grpc.listTasks({ project })).totalSize).toBe(0);
     expect((await app.grpc.listTasks({ project, includeArchived: true })).totalSize).toBe(1);
     expect((await app.grpc.unarchiveTask({ id: t.id })).archived).toBe(false);
 
     const running = await pending(project);
-    expect(await code(app.grpc.publishTask({ id: running.id }))).toBe(Code.FailedPrecondition);
+    expect(await codeOf(app.grpc.publishTask({ id: running.id }))).toBe(Code.FailedPrecondition);
     await app.grpc.publishTask({ id: t.id });
-    expect(await code(app.grpc.updateTask({ task: { id: t.id, name: "x" }, updateMask: mask("name") }))).toBe(Code.FailedPrecondition);
-    expect(await code(app.grpc.resetTask({ id: t.id }))).toBe(Code.FailedPrecondition);
-    expect(await code(app.grpc.deleteTask({ id: t.id }))).toBe(Code.FailedPrecondition);
+    expect(await codeOf(app.grpc.updateTask({ task: { id: t.id, name: "x" }, updateMask: mask("name") }))).toBe(Code.FailedPrecondition);
+    expect(await codeOf(app.grpc.resetTask({ id: t.id }))).toBe(Code.FailedPrecondition);
+    expect(await codeOf(app.grpc.deleteTask({ id: t.id }))).toBe(Code.FailedPrecondition);
   });
 });
 
@@ -156,7 +147,7 @@ describe("WatchTask and WaitTask", () => {
     const slow = await pending(uniqueLabel());
     const still = await app.grpc.waitTask({ id: slow.id, timeout: { seconds: 0n, nanos: 300_000_000 } });
     expect(still.status).toBe(TaskStatus.PENDING);
-    expect(await code(app.grpc.waitTask({ id: slow.id, timeout: { seconds: 120n, nanos: 0 } }))).toBe(Code.InvalidArgument);
+    expect(await codeOf(app.grpc.waitTask({ id: slow.id, timeout: { seconds: 120n, nanos: 0 } }))).toBe(Code.InvalidArgument);
   });
 });
 
@@ -194,8 +185,8 @@ describe("Batch… by ids and by filter", () => {
   });
 
   it("requires ids or a filter, not both", async () => {
-    expect(await code(app.grpc.batchCancelTasks({}))).toBe(Code.InvalidArgument);
-    expect(await code(app.grpc.batchCancelTasks({ ids: ["01900000-0000-7000-8000-000000000000"], filter: "status = RUNNING" }))).toBe(Code.InvalidArgument);
+    expect(await codeOf(app.grpc.batchCancelTasks({}))).toBe(Code.InvalidArgument);
+    expect(await codeOf(app.grpc.batchCancelTasks({ ids: ["01900000-0000-7000-8000-000000000000"], filter: "status = RUNNING" }))).toBe(Code.InvalidArgument);
   });
 });
 
@@ -220,7 +211,7 @@ describe("ListTasks filters and GetTaskFilterOptions", () => {
     expect(await ids({ orderBy: "priority" })).toEqual([b.id, c.id, a.id]);
     expect(await ids({ filter: `labels.asset = "a1" OR (tags:blue AND priority >= 50)` })).toEqual([c.id, a.id]);
     expect(await ids({ filter: `NOT tags:red` })).toEqual([c.id]);
-    expect(await code(app.grpc.listTasks({ orderBy: "secret desc" }))).toBe(Code.InvalidArgument);
+    expect(await codeOf(app.grpc.listTasks({ orderBy: "secret desc" }))).toBe(Code.InvalidArgument);
 
     const page1 = await app.grpc.listTasks({ project, orderBy: "priority desc", pageSize: 2 });
     const page2 = await app.grpc.listTasks({ project, orderBy: "priority desc", pageSize: 2, pageToken: page1.nextPageToken });
@@ -247,7 +238,7 @@ describe("edge cases found in review", () => {
     const a = await app.grpc.createTask({ task: { type: "demo.sleep" }, requestId: key, start: false });
     const b = await app.grpc.createTask({ task: { type: "demo.sleep" }, requestId: key.toLowerCase(), start: false });
     expect(b.id).not.toBe(a.id);
-    expect(await code(app.grpc.createTask({ task: { type: "demo.sleep" }, requestId: `${key} `, start: false }))).toBe(Code.InvalidArgument);
+    expect(await codeOf(app.grpc.createTask({ task: { type: "demo.sleep" }, requestId: `${key} `, start: false }))).toBe(Code.InvalidArgument);
     const d1 = await app.grpc.createTask({ task: { type: "demo.sleep", dedupeKey: `${key}/Mood` }, start: false });
     const d2 = await app.grpc.createTask({ task: { type: "demo.sleep", dedupeKey: `${key}/mood` }, start: false });
     expect(d2.id).not.toBe(d1.id);
@@ -256,16 +247,16 @@ describe("edge cases found in review", () => {
   it("refuses to archive a queued task, and an update to priority 0", async () => {
     const q = await app.grpc.createTask({ task: { type: "demo.sleep", queue: "default", params: { steps: 1, step_ms: 1 } }, start: false });
     await app.grpc.updateTask({ task: { id: q.id, priority: 80 }, updateMask: mask("priority") });
-    expect(await code(app.grpc.updateTask({ task: { id: q.id, priority: 0 }, updateMask: mask("priority") }))).toBe(Code.InvalidArgument);
+    expect(await codeOf(app.grpc.updateTask({ task: { id: q.id, priority: 0 }, updateMask: mask("priority") }))).toBe(Code.InvalidArgument);
     const queued = await app.grpc.createTask({ task: { type: "demo.sleep", queue: "nope-" + uniqueLabel() } }).catch(() => undefined);
     expect(queued).toBeUndefined();
     const running = await app.grpc.createTask({ task: { type: "demo.sleep", params: { steps: 50, step_ms: 100 }, timeouts: { heartbeat: { seconds: 2n, nanos: 0 } } } });
-    expect(await code(app.grpc.archiveTask({ id: running.id }))).toBe(Code.FailedPrecondition);
+    expect(await codeOf(app.grpc.archiveTask({ id: running.id }))).toBe(Code.FailedPrecondition);
     await app.grpc.cancelTask({ id: running.id });
   });
 
   it("rejects an unknown parent_id and detaches children when their parent is deleted", async () => {
-    expect(await code(app.grpc.createTask({ task: { type: "demo.sleep", parentId: "01900000-0000-7000-8000-000000000000" } }))).toBe(Code.InvalidArgument);
+    expect(await codeOf(app.grpc.createTask({ task: { type: "demo.sleep", parentId: "01900000-0000-7000-8000-000000000000" } }))).toBe(Code.InvalidArgument);
     const parent = await pending(uniqueLabel());
     const child = await pending(uniqueLabel(), { parentId: parent.id });
     await app.grpc.deleteTask({ id: parent.id });
@@ -287,9 +278,9 @@ describe("dedupe, artifacts, commit phase and named failures", () => {
   it("publishes an artifact and refuses abort during the commit phase", async () => {
     const t = await app.grpc.createTask({ task: { type: "demo.analyze", params: { asset_id: "a1", product: "mood", version: "3", segments: 2, step_ms: 50, commit_ms: 2000 } } });
     await waitFor(() => app.grpc.getTask({ id: t.id }), (x) => x.progress?.message === "committing results");
-    expect(await code(app.grpc.cancelTask({ id: t.id }))).toBe(Code.FailedPrecondition);
+    expect(await codeOf(app.grpc.cancelTask({ id: t.id }))).toBe(Code.FailedPrecondition);
     expect((await app.grpc.getTask({ id: t.id })).cancellable).toBe(false);
-    const done = await waitFor(() => app.grpc.getTask({ id: t.id }), terminal);
+    const done = await waitFor(() => app.grpc.getTask({ id: t.id }), isTerminal);
     expect(done.status).toBe(TaskStatus.COMPLETED);
     expect(done.artifacts).toEqual([expect.objectContaining({ name: "report", uri: "memory://reports/a1.json", kind: "report", metadata: { product: "mood", version: "3" } })]);
   });
@@ -302,7 +293,7 @@ describe("dedupe, artifacts, commit phase and named failures", () => {
     ] as const;
     for (const [params, errorCode, retryable] of cases) {
       const t = await app.grpc.createTask({ task: { type: "demo.analyze", params, retryPolicy: { maxAttempts: 1 } } });
-      const done = await waitFor(() => app.grpc.getTask({ id: t.id }), terminal);
+      const done = await waitFor(() => app.grpc.getTask({ id: t.id }), isTerminal);
       expect(done.status, JSON.stringify(done.error)).toBe(TaskStatus.FAILED);
       expect({ code: done.error?.code, retryable: done.error?.retryable }, done.error?.message).toEqual({ code: errorCode, retryable });
       expect(done.error!.message.length).toBeGreaterThan(20);
