@@ -47,6 +47,7 @@ export const RULES: Readonly<Record<string, Readonly<Record<string, Rule>>>> = {
     BatchArchiveTasks: "operator",
     BatchUnarchiveTasks: "operator",
     BatchUpdateTaskTags: "operator",
+    BatchMoveTasksToProject: "operator",
     DeleteTask: "admin",
     BatchDeleteTasks: "admin",
   },

@@ -28,6 +28,7 @@ import {
   validateIds,
   validateListTasks,
   validatePageSize,
+  validateProject,
   validateSelection,
   validateTagLists,
   validateUpdateTask,
@@ -178,6 +179,11 @@ export function createTaskHandlers({ service, temporalUiUrl }: TaskHandlerDeps):
 
     batchDeleteTasks(req, ctx) {
       return batch(ctx, validateBatchTarget(req.ids, req.filter), (caller, id) => service.delete(caller, id, req.force));
+    },
+
+    batchMoveTasksToProject(req, ctx) {
+      const project = validateProject("project", req.project);
+      return batch(ctx, validateBatchTarget(req.ids, req.filter), (caller, id) => service.setProject(caller, id, project));
     },
 
     batchUpdateTaskTags(req, ctx) {

@@ -359,6 +359,12 @@ export function validateWaitTimeout(timeout: { seconds: bigint; nanos: number } 
   return ms;
 }
 
+export function validateProject(field: string, project: string): string {
+  const p = project.trim();
+  if (!p) bad(field, "is required");
+  return maxLength(field, p, LIMITS.projectLength);
+}
+
 export function validateTagLists(add: readonly string[], remove: readonly string[]): { add: string[]; remove: string[] } {
   if (add.length === 0 && remove.length === 0) bad("add_tags", "give tags to add or to remove");
   return { add: validateTags("add_tags", add), remove: validateTags("remove_tags", remove) };

@@ -430,6 +430,11 @@ export class TaskService {
     return results;
   }
 
+  /** Moves a task to another project; allowed in any status (ClearML's tasks.move). */
+  async setProject(caller: Caller, id: string, project: string): Promise<Task> {
+    return this.update(caller, id, { project }, false);
+  }
+
   /** Adds and removes tags in one step. */
   async updateTags(caller: Caller, id: string, add: readonly string[], remove: readonly string[]): Promise<Task> {
     const task = await this.get(caller, id);

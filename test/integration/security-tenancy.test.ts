@@ -113,6 +113,7 @@ const batches: Array<[string, (sel: { ids?: string[]; filter?: string }) => Prom
   ["BatchUnarchiveTasks", (sel) => bTasks.batchUnarchiveTasks(sel)],
   ["BatchDeleteTasks", (sel) => bTasks.batchDeleteTasks({ ...sel, force: true })],
   ["BatchUpdateTaskTags", (sel) => bTasks.batchUpdateTaskTags({ ...sel, addTags: ["pwned"] })],
+  ["BatchMoveTasksToProject", (sel) => bTasks.batchMoveTasksToProject({ ...sel, project: "pwned" })],
 ];
 
 describe("batch RPCs", () => {

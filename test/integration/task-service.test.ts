@@ -184,6 +184,17 @@ describe("Batch… by ids and by filter", () => {
     expect((await app.grpc.listTasks({ project, includeArchived: true })).totalSize).toBe(0);
   });
 
+  it("moves many tasks to another project in any status (ClearML tasks.move)", async () => {
+    const project = uniqueLabel();
+    const a = await pending(project);
+    const b = await app.grpc.createTask({ task: { type: "demo.sleep", project, params: { steps: 1, step_ms: 1 } } });
+    await waitFor(() => app.grpc.getTask({ id: b.id }), isTerminal);
+    const res = await app.grpc.batchMoveTasksToProject({ filter: `project = "${project}"`, project: `${project}-moved` });
+    expect(res.results.map((r) => r.ok)).toEqual([true, true]);
+    expect((await app.grpc.listTasks({ project: `${project}-moved` })).tasks.map((t) => t.id).sort()).toEqual([a.id, b.id].sort());
+    expect(await codeOf(app.grpc.batchMoveTasksToProject({ ids: [a.id], project: " " }))).toBe(Code.InvalidArgument);
+  });
+
   it("requires ids or a filter, not both", async () => {
     expect(await codeOf(app.grpc.batchCancelTasks({}))).toBe(Code.InvalidArgument);
     expect(await codeOf(app.grpc.batchCancelTasks({ ids: ["01900000-0000-7000-8000-000000000000"], filter: "status = RUNNING" }))).toBe(Code.InvalidArgument);
