@@ -566,10 +566,16 @@ function isDefaultOrder(order: readonly OrderTerm[]): boolean {
   return order.length === 1 && order[0]!.column === DEFAULT_ORDER[0]!.column && order[0]!.desc;
 }
 
+/** Resolves after `ms`, or at once when `signal` aborts; leaves no listener behind. */
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(resolve, Math.max(0, ms));
-    signal.addEventListener("abort", () => (clearTimeout(timer), resolve()), { once: true });
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, Math.max(0, ms));
+    signal.addEventListener("abort", done, { once: true });
   });
 }
 
