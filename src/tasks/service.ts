@@ -165,7 +165,9 @@ export class TaskService {
     const { order, pageSize, pageToken, page, ...selection } = input;
     const keyset = isDefaultOrder(order);
     const cursor = pageToken ? decodePageToken(pageToken) : undefined;
-    if (cursor && "createTime" in cursor !== keyset) {
+    // Offset tokens (from `page` requests or custom orders) are valid in any order; keyset
+    // tokens only in the default one.
+    if (cursor && "createTime" in cursor && !keyset) {
       throw new InvalidArgumentError("page_token: does not match this order_by; pass next_page_token with the same request", "page_token");
     }
     const offset = cursor && "offset" in cursor ? cursor.offset : page && page > 1 ? (page - 1) * pageSize : undefined;

@@ -224,6 +224,10 @@ describe("ListTasks filters and GetTaskFilterOptions", () => {
     expect(await ids({ filter: `NOT tags:red` })).toEqual([c.id]);
     expect(await codeOf(app.grpc.listTasks({ orderBy: "secret desc" }))).toBe(Code.InvalidArgument);
 
+    const numbered = await app.grpc.listTasks({ project, pageSize: 2, page: 1 });
+    const next = await app.grpc.listTasks({ project, pageSize: 2, pageToken: numbered.nextPageToken });
+    expect([...numbered.tasks, ...next.tasks].map((t) => t.id)).toEqual([c.id, b.id, a.id]);
+
     const page1 = await app.grpc.listTasks({ project, orderBy: "priority desc", pageSize: 2 });
     const page2 = await app.grpc.listTasks({ project, orderBy: "priority desc", pageSize: 2, pageToken: page1.nextPageToken });
     expect([...page1.tasks, ...page2.tasks].map((t) => t.id)).toEqual([a.id, c.id, b.id]);

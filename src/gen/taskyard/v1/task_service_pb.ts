@@ -360,7 +360,8 @@ export type ListTasksResponse = Message<"taskyard.v1.ListTasksResponse"> & {
   nextPageToken: string;
 
   /**
-   * Tasks matching the filters, over all pages.
+   * Tasks matching the filters, over all pages: exact up to 10,000; above that an estimate from
+   * the query planner, never below 10,001 (AIP-158).
    *
    * @generated from field: int32 total_size = 3;
    */
