@@ -104,6 +104,7 @@ export async function startApi({ config, dataSource, client, registry, logger }:
       health,
       apiKeys,
       temporalUiUrl: (workflowId, runId) => temporalUiUrl(config.temporal, workflowId, runId),
+      defaultsFor: (type) => registry.defaultsFor(type),
     }),
     // Outermost first: metrics see the mapped code; auth errors are mapped; limits know the caller.
     interceptors: [metricsInterceptor(metrics), errorInterceptor(logger), authInterceptor({ mode: authMode, authenticator }), limitsInterceptor(config.limits)],

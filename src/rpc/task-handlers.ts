@@ -33,14 +33,17 @@ import {
   validateTagLists,
   validateUpdateTask,
   validateWaitTimeout,
+  type DefaultsFor,
 } from "./validate.js";
 
 export interface TaskHandlerDeps {
   service: TaskService;
   temporalUiUrl: (workflowId: string | null, runId: string | null) => string;
+  /** Retry policy and timeouts per task type (the handler registry's). */
+  defaultsFor: DefaultsFor;
 }
 
-export function createTaskHandlers({ service, temporalUiUrl }: TaskHandlerDeps): ServiceImpl<typeof TaskServiceDesc> {
+export function createTaskHandlers({ service, temporalUiUrl, defaultsFor }: TaskHandlerDeps): ServiceImpl<typeof TaskServiceDesc> {
   const toPb = (t: Task) => taskToPb(t, temporalUiUrl);
   const results = (rs: BatchResult[]) =>
     rs.map((r) =>
@@ -58,11 +61,11 @@ export function createTaskHandlers({ service, temporalUiUrl }: TaskHandlerDeps):
 
   return {
     async createTask(req, ctx) {
-      return toPb(await service.create(callerOf(ctx), validateCreateTask(req)));
+      return toPb(await service.create(callerOf(ctx), validateCreateTask(req, defaultsFor)));
     },
 
     async batchCreateTasks(req, ctx) {
-      const tasks = await service.createMany(callerOf(ctx), validateBatchCreate(req), req.validateOnly);
+      const tasks = await service.createMany(callerOf(ctx), validateBatchCreate(req, defaultsFor), req.validateOnly);
       return create(BatchCreateTasksResponseSchema, { tasks: tasks.map(toPb) });
     },
 

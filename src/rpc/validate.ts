@@ -18,7 +18,7 @@ import { BATCH_LIMIT, type BatchTarget, type CloneOverrides, type CreateTaskInpu
 import { DEFAULT_ORDER, ORDER_COLUMNS, type OrderColumn, type OrderTerm, type TimeBounds } from "../tasks/repository.js";
 import { DEFAULT_QUEUE, QUEUE_NAME_RE } from "../queues/types.js";
 import type { TaskStatus } from "../tasks/status.js";
-import { DEFAULT_RETRY_POLICY, DEFAULT_TIMEOUTS, type NewTask, type RetryPolicy, type TaskTimeouts } from "../tasks/types.js";
+import { DEFAULT_RETRY_POLICY, DEFAULT_TIMEOUTS, type NewTask, type RetryPolicy, type TaskDefaults, type TaskTimeouts } from "../tasks/types.js";
 import { compileFilter } from "../tasks/filter/index.js";
 import { durationToMs, statusFromPb } from "./convert.js";
 
@@ -92,29 +92,33 @@ function validateParams(field: string, params: JsonObject | undefined): JsonObje
   return params;
 }
 
-function validateRetryPolicy(task: PbTask): RetryPolicy {
+function validateRetryPolicy(task: PbTask, defaults: RetryPolicy = DEFAULT_RETRY_POLICY): RetryPolicy {
   const rp = task.retryPolicy;
-  const maxAttempts = rp?.maxAttempts || task.maxAttempts || DEFAULT_RETRY_POLICY.maxAttempts;
+  const maxAttempts = rp?.maxAttempts || task.maxAttempts || defaults.maxAttempts;
   if (maxAttempts < 1 || maxAttempts > 100) bad("task.retry_policy.max_attempts", "must be between 1 and 100");
-  const initialBackoffMs = rp?.initialBackoff ? durationToMs(rp.initialBackoff) : DEFAULT_RETRY_POLICY.initialBackoffMs;
-  const maxBackoffMs = rp?.maxBackoff ? durationToMs(rp.maxBackoff) : DEFAULT_RETRY_POLICY.maxBackoffMs;
-  const backoffMultiplier = rp?.backoffMultiplier || DEFAULT_RETRY_POLICY.backoffMultiplier;
+  const initialBackoffMs = rp?.initialBackoff ? durationToMs(rp.initialBackoff) : defaults.initialBackoffMs;
+  const maxBackoffMs = rp?.maxBackoff ? durationToMs(rp.maxBackoff) : defaults.maxBackoffMs;
+  const backoffMultiplier = rp?.backoffMultiplier || defaults.backoffMultiplier;
   if (initialBackoffMs < 1 || initialBackoffMs > 3_600_000) bad("task.retry_policy.initial_backoff", "must be between 1 ms and 1 h");
   if (maxBackoffMs < initialBackoffMs || maxBackoffMs > 86_400_000) bad("task.retry_policy.max_backoff", "must be between initial_backoff and 24 h");
   if (backoffMultiplier < 1 || backoffMultiplier > 100) bad("task.retry_policy.backoff_multiplier", "must be between 1 and 100");
   return { maxAttempts, initialBackoffMs, maxBackoffMs, backoffMultiplier };
 }
 
-function validateTimeouts(task: PbTask): TaskTimeouts {
+function validateTimeouts(task: PbTask, defaults: TaskTimeouts = DEFAULT_TIMEOUTS): TaskTimeouts {
   const t = task.timeouts;
-  const startToCloseMs = t?.startToClose ? durationToMs(t.startToClose) : DEFAULT_TIMEOUTS.startToCloseMs;
-  const heartbeatMs = t?.heartbeat ? durationToMs(t.heartbeat) : DEFAULT_TIMEOUTS.heartbeatMs;
+  const startToCloseMs = t?.startToClose ? durationToMs(t.startToClose) : defaults.startToCloseMs;
+  const heartbeatMs = t?.heartbeat ? durationToMs(t.heartbeat) : defaults.heartbeatMs;
   if (startToCloseMs < 1000 || startToCloseMs > 30 * 86_400_000) bad("task.timeouts.start_to_close", "must be between 1 s and 30 days");
   if (heartbeatMs < 1000 || heartbeatMs > 3_600_000) bad("task.timeouts.heartbeat", "must be between 1 s and 1 h");
   return { startToCloseMs, heartbeatMs };
 }
 
-export function validateCreateTask(req: CreateTaskRequest): CreateTaskInput {
+/** Execution defaults of a task type (the handler's own, else the global ones). */
+export type DefaultsFor = (type: string) => TaskDefaults;
+const GLOBAL_DEFAULTS: DefaultsFor = () => ({ retryPolicy: DEFAULT_RETRY_POLICY, timeouts: DEFAULT_TIMEOUTS });
+
+export function validateCreateTask(req: CreateTaskRequest, defaultsFor: DefaultsFor = GLOBAL_DEFAULTS): CreateTaskInput {
   const t = req.task;
   if (!t) bad("task", "is required");
   if (!t.type) bad("task.type", "is required");
@@ -137,8 +141,8 @@ export function validateCreateTask(req: CreateTaskRequest): CreateTaskInput {
     labels: validateLabels("task.labels", t.labels),
     comment: maxLength("task.comment", t.comment, LIMITS.commentLength),
     parentId: t.parentId || null,
-    retryPolicy: validateRetryPolicy(t),
-    timeouts: validateTimeouts(t),
+    retryPolicy: validateRetryPolicy(t, defaultsFor(t.type).retryPolicy),
+    timeouts: validateTimeouts(t, defaultsFor(t.type).timeouts),
     dedupeKey: t.dedupeKey ? exactKey("task.dedupe_key", t.dedupeKey, LIMITS.dedupeKeyLength) : null,
   };
   return {
@@ -243,12 +247,12 @@ export function validateIds(field: string, ids: readonly string[]): string[] {
   return ids.map((id, i) => validateId(`${field}[${i}]`, id));
 }
 
-export function validateBatchCreate(req: BatchCreateTasksRequest): CreateTaskInput[] {
+export function validateBatchCreate(req: BatchCreateTasksRequest, defaultsFor: DefaultsFor = GLOBAL_DEFAULTS): CreateTaskInput[] {
   if (req.requests.length === 0) bad("requests", "give at least one request");
   if (req.requests.length > BATCH_LIMIT) bad("requests", `at most ${BATCH_LIMIT} requests (got ${req.requests.length})`);
   return req.requests.map((r, i) => {
     try {
-      return validateCreateTask(r);
+      return validateCreateTask(r, defaultsFor);
     } catch (err) {
       if (err instanceof InvalidArgumentError) throw new InvalidArgumentError(`requests[${i}].${err.message}`, `requests[${i}].${err.field ?? ""}`);
       throw err;

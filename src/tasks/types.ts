@@ -120,6 +120,12 @@ export interface Caller {
   principal: string;
 }
 
+/** What a task gets for the execution settings its request leaves unset. */
+export interface TaskDefaults {
+  retryPolicy: RetryPolicy;
+  timeouts: TaskTimeouts;
+}
+
 export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({
   maxAttempts: 3,
   initialBackoffMs: 1_000,

@@ -279,6 +279,22 @@ describe("edge cases found in review", () => {
   });
 });
 
+describe("retry policy and timeouts", () => {
+  it("takes the task type's defaults when the request sets none, the global ones otherwise, and the request's own first", async () => {
+    const typed = await app.grpc.createTask({ task: { type: "demo.analyze" }, start: false });
+    expect(typed.retryPolicy).toMatchObject({ maxAttempts: 5, initialBackoff: { seconds: 0n, nanos: 500_000_000 } });
+    expect(typed.timeouts?.heartbeat).toMatchObject({ seconds: 5n });
+    const global = await app.grpc.createTask({ task: { type: "demo.sleep" }, start: false });
+    expect(global.retryPolicy).toMatchObject({ maxAttempts: 3, initialBackoff: { seconds: 1n } });
+    expect(global.timeouts?.heartbeat).toMatchObject({ seconds: 10n });
+    const own = await app.grpc.createTask({ task: { type: "demo.analyze", retryPolicy: { maxAttempts: 2 }, timeouts: { heartbeat: { seconds: 3n, nanos: 0 } } }, start: false });
+    expect(own.retryPolicy?.maxAttempts).toBe(2);
+    expect(own.timeouts?.heartbeat).toMatchObject({ seconds: 3n });
+    const batch = await app.grpc.batchCreateTasks({ requests: [{ task: { type: "demo.analyze" }, start: false }] });
+    expect(batch.tasks[0]!.retryPolicy?.maxAttempts).toBe(5);
+  });
+});
+
 describe("dedupe, artifacts, commit phase and named failures", () => {
   it("returns the live task for a repeated dedupe_key, and a new one once it is terminal", async () => {
     const key = `asset-a1/mood/v3/${uniqueLabel()}`;

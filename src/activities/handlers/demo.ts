@@ -94,6 +94,8 @@ export const demoPartial: TaskHandler = {
 export const demoAnalyze: TaskHandler = {
   type: "demo.analyze",
   description: "analyses asset `asset_id` (product, version); named failures ASSET_NOT_FOUND, PROBE_FAILED, ASSET_TOO_SHORT; commit phase of `commit_ms`",
+  // Probing is flaky in real pipelines: more tries than the global default, a quicker failover.
+  defaults: { retryPolicy: { maxAttempts: 5, initialBackoffMs: 500 }, timeouts: { heartbeatMs: 5_000 } },
   async run(params, ctx) {
     const asset = typeof params.asset_id === "string" ? params.asset_id : "";
     if (!asset || asset.startsWith("missing")) {

@@ -4,6 +4,7 @@
  */
 import { DEMO_HANDLERS } from "./demo.js";
 import type { TaskHandler } from "./types.js";
+import { DEFAULT_RETRY_POLICY, DEFAULT_TIMEOUTS, type TaskDefaults } from "../../tasks/types.js";
 
 export class HandlerRegistry {
   private readonly byType = new Map<string, TaskHandler>();
@@ -17,6 +18,15 @@ export class HandlerRegistry {
 
   get(type: string): TaskHandler | undefined {
     return this.byType.get(type);
+  }
+
+  /** Retry policy and timeouts a task of `type` gets when its request sets none. */
+  defaultsFor(type: string): TaskDefaults {
+    const own = this.byType.get(type)?.defaults;
+    return {
+      retryPolicy: { ...DEFAULT_RETRY_POLICY, ...own?.retryPolicy },
+      timeouts: { ...DEFAULT_TIMEOUTS, ...own?.timeouts },
+    };
   }
 
   types(): ReadonlySet<string> {

@@ -4,7 +4,7 @@
  * abort, and returns a result or throws a HandlerError.
  */
 import type { Logger } from "pino";
-import type { ItemFailure, JsonObject } from "../../tasks/types.js";
+import type { ItemFailure, JsonObject, RetryPolicy, TaskTimeouts } from "../../tasks/types.js";
 
 export interface HandlerContext {
   readonly taskId: string;
@@ -49,6 +49,8 @@ export interface TaskHandler {
   readonly type: string;
   /** What it does, for `--help` and the docs. */
   readonly description: string;
+  /** Defaults for tasks of this type that don't set their own (else the global defaults). */
+  readonly defaults?: { retryPolicy?: Partial<RetryPolicy>; timeouts?: Partial<TaskTimeouts> };
   run(params: JsonObject, ctx: HandlerContext): Promise<HandlerResult>;
 }
 

@@ -268,14 +268,15 @@ export type Task = Message<"taskyard.v1.Task"> & {
   dedupeKey: string;
 
   /**
-   * Retry policy of one execution; unset fields take the defaults.
+   * Retry policy of one execution; unset on create, it takes the task type's defaults (declared by
+   * its handler), else the global ones (3 attempts, 1 s initial backoff, 60 s max, ×2).
    *
    * @generated from field: taskyard.v1.RetryPolicy retry_policy = 36;
    */
   retryPolicy?: RetryPolicy | undefined;
 
   /**
-   * Execution time limits; unset fields take the defaults.
+   * Execution time limits; unset on create, they take the task type's defaults, else the global ones.
    *
    * @generated from field: taskyard.v1.TaskTimeouts timeouts = 37;
    */
