@@ -31,6 +31,7 @@ export function createActivities(deps: ActivityDeps): TaskActivities {
       if (!handler) {
         throw ApplicationFailure.nonRetryable(`no handler is registered for task type "${input.type}" on this worker`, "UNKNOWN_TASK_TYPE");
       }
+      await deps.lifecycle.recordExecutionAttempt(tenant, taskId, attempt, activity.info.attempt);
       const task = await deps.lifecycle.get(tenant, taskId);
       const log = deps.logger.child({ taskId, type: input.type, attempt, executionAttempt: activity.info.attempt });
       const writer = new ProgressWriter(

@@ -59,6 +59,7 @@ export function taskToPb(t: Task, uiUrl: (workflowId: string | null, runId: stri
     workflowRunId: t.workflowRunId ?? "",
     temporalUiUrl: uiUrl(t.workflowId, t.workflowRunId),
     artifacts: t.artifacts,
+    executionAttempt: t.executionAttempt,
     dedupeKey: t.dedupeKey ?? "",
     retryPolicy: {
       maxAttempts: t.retryPolicy.maxAttempts,

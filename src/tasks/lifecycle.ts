@@ -57,6 +57,27 @@ export class TaskLifecycle {
     return task !== undefined && task.attempt === attempt && (task.status === "RUNNING" || task.status === "CANCELLING");
   }
 
+  /**
+   * Records which automatic try of `attempt` runs now; a try after the first is also an
+   * AUTO_RETRY event (RUNNING → RUNNING). Repeats change nothing.
+   */
+  async recordExecutionAttempt(tenant: string, id: string, attempt: number, executionAttempt: number): Promise<void> {
+    await this.tasks.transaction(async (tx) => {
+      const current = await tx.get(tenant, id, { lock: true });
+      if (!current || current.attempt !== attempt || current.executionAttempt >= executionAttempt) return;
+      if (executionAttempt === 1 || current.status !== "RUNNING") {
+        await tx.patch(tenant, id, { executionAttempt });
+        return;
+      }
+      await tx.transition(current, "RUNNING", {
+        actor: SYSTEM,
+        reason: "AUTO_RETRY",
+        message: `automatic retry: try ${executionAttempt} of ${current.retryPolicy.maxAttempts}`,
+        set: { executionAttempt },
+      });
+    });
+  }
+
   /** Adds (or replaces, by name) an artifact the handler published. */
   async addArtifact(tenant: string, id: string, attempt: number, artifact: Artifact): Promise<void> {
     await this.tasks.transaction(async (tx) => {

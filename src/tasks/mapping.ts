@@ -57,6 +57,7 @@ export function rowToTask(r: TaskRow): Task {
     workflowId: r.workflowId,
     workflowRunId: r.workflowRunId,
     artifacts: json<Artifact[]>(r.artifacts, []),
+    executionAttempt: r.executionAttempt,
   };
 }
 
@@ -105,6 +106,7 @@ export function taskToRow(t: Task): TaskRow {
     workflowId: t.workflowId,
     workflowRunId: t.workflowRunId,
     artifacts: t.artifacts,
+    executionAttempt: t.executionAttempt,
     version: 1,
   };
 }

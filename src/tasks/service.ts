@@ -519,6 +519,7 @@ export class TaskService {
       workflowId: null,
       workflowRunId: null,
       artifacts: [],
+      executionAttempt: 0,
     };
   }
 
@@ -558,6 +559,7 @@ const CLEARED_EXECUTION: Partial<TaskRow> = {
   progressMessage: "",
   workflowRunId: null,
   artifacts: [],
+  executionAttempt: 0,
 };
 
 function notFound(id: string): NotFoundError {

@@ -83,6 +83,8 @@ export interface Task {
   workflowId: string | null;
   workflowRunId: string | null;
   artifacts: Artifact[];
+  /** Temporal's try of the current attempt (automatic retries); 0 before it runs. */
+  executionAttempt: number;
 }
 
 /** A validated create request, before ids and times are assigned. */

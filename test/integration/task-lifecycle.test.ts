@@ -110,6 +110,13 @@ describe("over gRPC", () => {
     const done = await waitFor(() => get(created.id), isTerminal);
     expect(done.status).toBe(TaskStatus.COMPLETED);
     expect(done.result).toEqual({ succeeded_on_attempt: 3 });
+    // Each automatic try is visible on the task and in its history.
+    expect(done.executionAttempt).toBe(3);
+    const { events } = await app.grpc.listTaskEvents({ id: created.id });
+    expect(events.filter((e) => e.reason === "AUTO_RETRY").map((e) => e.message)).toEqual([
+      "automatic retry: try 2 of 5",
+      "automatic retry: try 3 of 5",
+    ]);
   });
 
   it("fails a retryable error once the policy's attempts are used up", async () => {

@@ -51,6 +51,8 @@ export interface TaskRow {
   workflowId: string | null;
   workflowRunId: string | null;
   artifacts: object;
+  /** Temporal's try of the current attempt: 1 on the first, +1 per automatic retry; 0 before it runs. */
+  executionAttempt: number;
   version: number;
 }
 
@@ -101,6 +103,7 @@ export const TaskEntity = new EntitySchema<TaskRow>({
     workflowId: { name: "workflow_id", type: "varchar", length: 64, nullable: true },
     workflowRunId: { name: "workflow_run_id", type: "varchar", length: 64, nullable: true },
     artifacts: { type: "json" },
+    executionAttempt: { name: "execution_attempt", type: "int" },
     version: { type: "int" },
   },
 });

@@ -10,6 +10,7 @@ import { TasksListCoveringIndexes1795480000000 } from "./1795480000000-tasks-lis
 import { CreateTaskLabels1795480000001 } from "./1795480000001-create-task-labels.js";
 import { TasksSearchFulltext1795480000002 } from "./1795480000002-tasks-search-fulltext.js";
 import { TasksExactKeysAndParentIndex1795490000000 } from "./1795490000000-tasks-exact-keys-and-parent-index.js";
+import { TasksExecutionAttempt1795490000001 } from "./1795490000001-tasks-execution-attempt.js";
 
 export const MIGRATIONS = [
   CreateTasks1795420800000,
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   CreateTaskLabels1795480000001,
   TasksSearchFulltext1795480000002,
   TasksExactKeysAndParentIndex1795490000000,
+  TasksExecutionAttempt1795490000001,
 ];
