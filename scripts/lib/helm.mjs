@@ -7,9 +7,10 @@
 // (Helm publishes its binaries outside the package registries, so `go install` through the Go
 // module proxy is the way to get it here; the build takes a few minutes, once.)
 import { spawnSync } from "node:child_process";
-import { accessSync, constants, mkdirSync, statSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { isExecutableFile } from "./find-binaries.mjs";
 import { BootstrapError } from "./util.mjs";
 
 export const HELM_VERSION = "v3.22.0";
@@ -37,16 +38,6 @@ export class HelmNotFoundError extends BootstrapError {
   constructor(message) {
     super(message);
     this.name = "HelmNotFoundError";
-  }
-}
-
-function isExecutableFile(p) {
-  try {
-    if (!statSync(p).isFile()) return false;
-    accessSync(p, constants.X_OK);
-    return true;
-  } catch {
-    return false;
   }
 }
 

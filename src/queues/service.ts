@@ -20,16 +20,7 @@ import type { QueueWatchers } from "./watchers.js";
 export type MoveRequest = Exclude<MoveTarget, { kind: "before" }> | { kind: "before"; anchorId: string };
 
 /** A validated queue definition (CreateQueue). */
-export interface QueueSpec {
-  name: string;
-  description: string;
-  concurrencyLimit: number;
-  defaultPriority: number;
-  paused: boolean;
-  rateLimit: RateLimit;
-  fairnessKey: string;
-  temporalTaskQueue: string;
-}
+export type QueueSpec = Omit<Queue, "tenant" | "createTime" | "updateTime">;
 
 /** Fields UpdateQueue changes (those present); a rate limit may change one half. */
 export type QueueUpdate = Partial<Omit<QueueSpec, "name" | "rateLimit">> & { rateLimit?: Partial<RateLimit> };

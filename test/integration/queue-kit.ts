@@ -3,11 +3,12 @@
  * JSON posts, queue factories with unique names, and reads of the database state that matters
  * (dispatch order from the DISPATCHED events, start times).
  */
-import { Code, ConnectError, createClient, type Client } from "@connectrpc/connect";
+import { ConnectError, createClient, type Client } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import { QueueService, type QueueSchema } from "../../src/gen/taskyard/v1/queue_service_pb.js";
 import { uniqueLabel, type TestApp } from "../helpers/app.js";
+export { codeOf } from "../helpers/app.js";
 
 export type QueueClient = Client<typeof QueueService>;
 
@@ -38,15 +39,6 @@ export async function makeQueue(queues: QueueClient, prefix: string, init: Omit<
   return queues.createQueue({ queue: { name: queueName(prefix), temporalTaskQueue: SERVED_TASK_QUEUE, ...init } });
 }
 
-/** The gRPC code a call fails with (throws when it succeeds). */
-export async function codeOf(p: Promise<unknown>): Promise<Code> {
-  try {
-    await p;
-  } catch (err) {
-    return ConnectError.from(err).code;
-  }
-  throw new Error("expected the call to fail");
-}
 
 /** The error (code + message) a call fails with. */
 export async function errorOf(p: Promise<unknown>): Promise<ConnectError> {
