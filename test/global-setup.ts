@@ -26,7 +26,8 @@ declare module "vitest" {
 export default async function setup(project: TestProject) {
   const tmp = await mkdtemp(path.join(os.tmpdir(), "taskyard-test-"));
   const stops: Array<() => Promise<void>> = [];
-  const log = { info: (msg: string) => process.env.TEST_VERBOSE && console.log(msg) };
+  // Start-up chatter only with TEST_VERBOSE; a retried start always shows (it explains a slow start).
+  const log = { info: (msg: string) => (process.env.TEST_VERBOSE || /retrying/.test(msg)) && console.log(msg) };
   try {
     let databaseUrl = process.env.TEST_DATABASE_URL;
     if (!databaseUrl) {

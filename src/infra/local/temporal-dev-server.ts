@@ -42,16 +42,17 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions): Pr
   for (const name of Object.keys(opts.searchAttributes ?? {})) {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`search attribute name ${JSON.stringify(name)} is not an identifier`);
   }
-  const pickPorts = !opts.port || (!opts.headless && !opts.uiPort);
   for (let attempt = 1; ; attempt++) {
     const port = opts.port || (await freePort());
     const uiPort = opts.headless ? undefined : opts.uiPort || (await freePort());
     try {
       return await start(opts, namespace, port, uiPort, log);
     } catch (err) {
-      // A free port picked by us can be taken before the server binds it: pick again.
-      if (pickPorts && attempt < 3 && /address already in use/i.test(String(err))) {
-        log(`port ${port}/${uiPort} was taken, retrying`);
+      // A free port picked by us — or one of the internal ports (history, matching, HTTP, metrics)
+      // the dev server picks for itself — can be taken before it is bound; the server then panics
+      // at start-up. Such a death is cheap to retry; a server that cannot start fails three times.
+      if (attempt < 3 && err instanceof DiedBeforeReadyError) {
+        log(`died before it was ready (attempt ${attempt}), retrying: ${err.firstLine}`);
         continue;
       }
       throw err;
@@ -95,7 +96,7 @@ async function waitUntilReady(proc: ManagedChild, address: string, namespace: st
   const deadline = Date.now() + READY_TIMEOUT_MS;
   const died = async () => {
     const info = await proc.exited;
-    return new Error(`temporal server start-dev ${describeExit(info)} before it was ready on ${address}; output:\n${tail(proc)}`);
+    return new DiedBeforeReadyError(`temporal server start-dev ${describeExit(info)} before it was ready on ${address}`, proc.outputTail());
   };
   // 1. The port accepts TCP (cheap to poll; a gRPC connect attempt on a closed port waits for its timeout).
   while (!(await canConnect(host, Number(portText)))) {
@@ -144,5 +145,21 @@ function canConnect(host: string, port: number): Promise<boolean> {
 }
 
 function tail(proc: ManagedChild): string {
-  return proc.outputTail().trimEnd().split("\n").slice(-30).join("\n");
+  return excerpt(proc.outputTail());
+}
+
+/** The head (a Go panic's reason comes first, its goroutine dump after) and the tail of the output. */
+function excerpt(output: string): string {
+  const lines = output.trimEnd().split("\n");
+  if (lines.length <= 40) return lines.join("\n");
+  return [...lines.slice(0, 15), `… (${lines.length - 40} lines) …`, ...lines.slice(-25)].join("\n");
+}
+
+class DiedBeforeReadyError extends Error {
+  /** The first line that names the failure (e.g. `panic: … address already in use`). */
+  readonly firstLine: string;
+  constructor(what: string, output: string) {
+    super(`${what}; output:\n${excerpt(output)}`);
+    this.firstLine = output.split("\n").find((line) => /panic|error|fatal/i.test(line))?.trim() ?? "(no output)";
+  }
 }
