@@ -6,6 +6,7 @@
  * tenant, and a queue or task of another tenant is NOT_FOUND.
  */
 import { AbortedError, FailedPreconditionError, InvalidArgumentError, NotFoundError } from "../domain/errors.js";
+import { notWritable } from "../tasks/access.js";
 import type { TaskRepository } from "../tasks/repository.js";
 import type { Caller, Task } from "../tasks/types.js";
 import type { FairCursors } from "./fairness.js";
@@ -129,7 +130,7 @@ export class QueueService {
     const watched = verifyWatched ? (await this.deps.watchers.count(queue.temporalTaskQueue)) > 0 : false;
     const task = await this.deps.tasks.transaction(async (tx, manager) => {
       const current = await tx.get(caller.tenant, taskId, { lock: true });
-      if (!current) throw taskNotFound(taskId);
+      if (!current) throw await notWritable(tx, caller.tenant, taskId);
       if (current.status === "QUEUED") {
         if (current.queue === name) return current;
         throw new FailedPreconditionError(`task ${taskId} is already queued in "${current.queue}"; dequeue it first`);
@@ -157,7 +158,7 @@ export class QueueService {
     await this.require(caller.tenant, name);
     return this.deps.tasks.transaction(async (tx, manager) => {
       const current = await tx.get(caller.tenant, taskId, { lock: true });
-      if (!current) throw taskNotFound(taskId);
+      if (!current) throw await notWritable(tx, caller.tenant, taskId);
       if (current.status !== "QUEUED") throw new FailedPreconditionError(`task ${taskId} is ${current.status}; only QUEUED tasks can be dequeued`);
       if (current.queue !== name) throw new FailedPreconditionError(`task ${taskId} is queued in "${current.queue}", not "${name}"`);
       await this.deps.queues.withManager(manager).removeEntry(caller.tenant, taskId);
@@ -260,7 +261,7 @@ export class QueueService {
     const entry = await queues.getEntry(tenant, taskId);
     if (entry && entry.queue === name) return entry;
     const task = await tx.get(tenant, taskId);
-    if (!task) throw taskNotFound(taskId);
+    if (!task) throw await notWritable(tx, tenant, taskId);
     const where = task.status === "QUEUED" ? `queued in "${task.queue}"` : task.status;
     throw new FailedPreconditionError(`${field}: task ${taskId} is not queued in "${name}" (it is ${where})`);
   }
@@ -276,10 +277,6 @@ function withoutUndefined<T extends object>(o: T): Partial<T> {
 
 function queueNotFound(name: string): NotFoundError {
   return new NotFoundError(`queue "${name}" not found`);
-}
-
-function taskNotFound(id: string): NotFoundError {
-  return new NotFoundError(`task "${id}" not found`);
 }
 
 // Page tokens are opaque to clients: base64url of a kind letter and a cursor.

@@ -3,8 +3,9 @@
  * Sets the caller (rpc/caller.ts) from the credential, so tenant, `created_by` and event actors
  * come from it and never from the request. A missing or bad credential is UNAUTHENTICATED with
  * a fixed message and a `WWW-Authenticate: Bearer` header; a valid credential without the role
- * is PERMISSION_DENIED naming the role. Role checks depend on the method (and `force`) only,
- * never on a resource, so they reveal nothing about other tenants' ids.
+ * is PERMISSION_DENIED naming the role. Role checks depend on the request (method, `force`,
+ * whether it sets a task's visibility) only, never on a resource, so they reveal nothing about
+ * other tenants' ids.
  */
 import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
 import type { Authenticator } from "../auth/authenticator.js";

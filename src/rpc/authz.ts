@@ -7,6 +7,8 @@
  *   anonymous callers is an easy way to hold server resources. `grpcurl -H` / `buf curl -H`
  *   pass the header. With authentication off (`taskyard dev`) it is open like everything else.
  * - `force` on UpdateTask, RetryTask and ResetTask needs admin (the issue's "force flags").
+ * - Sharing a task with every tenant is an admin decision: CreateTask / BatchCreateTasks with
+ *   visibility PUBLIC, UpdateTask with `visibility` in its mask, and BatchSetTaskVisibility.
  * - A method missing from this table needs admin (fail closed); test/unit/auth-authz.test.ts
  *   fails until every method of every served service has its row.
  */
@@ -15,11 +17,15 @@ import * as reflectionV1 from "../gen/grpc/reflection/v1/reflection_pb.js";
 import * as reflectionV1alpha from "../gen/grpc/reflection/v1alpha/reflection_pb.js";
 import { ApiKeyService } from "../gen/taskyard/v1/api_key_service_pb.js";
 import { QueueService } from "../gen/taskyard/v1/queue_service_pb.js";
+import { TaskVisibility } from "../gen/taskyard/v1/task_pb.js";
 import { TaskService } from "../gen/taskyard/v1/task_service_pb.js";
 import type { Role } from "../auth/roles.js";
 
-/** A role, or a role plus a stricter one when the request sets `force = true`. */
-export type Rule = Role | { role: Role; force: Role };
+/**
+ * A role, or a role plus stricter ones when the request sets `force = true` (`force`) or sets a
+ * task's visibility (`visibility`).
+ */
+export type Rule = Role | { role: Role; force?: Role; visibility?: Role };
 
 export const PUBLIC_SERVICES: ReadonlySet<string> = new Set([Health.typeName]);
 
@@ -32,9 +38,9 @@ export const RULES: Readonly<Record<string, Readonly<Record<string, Rule>>>> = {
     ListTaskEvents: "viewer",
     WatchTask: "viewer",
     WaitTask: "viewer",
-    CreateTask: "operator",
-    BatchCreateTasks: "operator",
-    UpdateTask: { role: "operator", force: "admin" },
+    CreateTask: { role: "operator", visibility: "admin" },
+    BatchCreateTasks: { role: "operator", visibility: "admin" },
+    UpdateTask: { role: "operator", force: "admin", visibility: "admin" },
     CancelTask: "operator",
     RetryTask: { role: "operator", force: "admin" },
     ResetTask: { role: "operator", force: "admin" },
@@ -50,6 +56,7 @@ export const RULES: Readonly<Record<string, Readonly<Record<string, Rule>>>> = {
     BatchMoveTasksToProject: "operator",
     DeleteTask: "admin",
     BatchDeleteTasks: "admin",
+    BatchSetTaskVisibility: "admin",
   },
   [QueueService.typeName]: {
     GetQueue: "viewer",
@@ -87,6 +94,17 @@ export function requirementOf(service: string, method: string, message: unknown)
   const rule = RULES[service]?.[method];
   if (rule === undefined) return { role: "admin", what: procedure };
   if (typeof rule === "string") return { role: rule, what: procedure };
-  if ((message as { force?: unknown } | undefined)?.force === true) return { role: rule.force, what: `${procedure} with force` };
+  if (rule.force && (message as { force?: unknown } | undefined)?.force === true) return { role: rule.force, what: `${procedure} with force` };
+  if (rule.visibility && setsVisibility(message)) return { role: rule.visibility, what: `${procedure} setting visibility` };
   return { role: rule.role, what: procedure };
+}
+
+type TaskLike = { visibility?: unknown } | undefined;
+
+/** CreateTask(task.visibility PUBLIC), BatchCreateTasks(any such request), UpdateTask(mask has `visibility`). */
+function setsVisibility(message: unknown): boolean {
+  const m = message as { task?: TaskLike; requests?: Array<{ task?: TaskLike }>; updateMask?: { paths?: string[] } } | undefined;
+  if (m?.updateMask) return m.updateMask.paths?.includes("visibility") ?? false;
+  const isPublic = (t: TaskLike) => t?.visibility === TaskVisibility.PUBLIC;
+  return isPublic(m?.task) || (m?.requests?.some((r) => isPublic(r.task)) ?? false);
 }

@@ -1,9 +1,16 @@
 /** Domain ⇄ protobuf conversions for tasks. */
 import { create } from "@bufbuild/protobuf";
 import { timestampFromDate, type Timestamp } from "@bufbuild/protobuf/wkt";
-import { TaskEventSchema, TaskSchema, TaskStatus as PbStatus, type Task as PbTask, type TaskEvent as PbTaskEvent } from "../gen/taskyard/v1/task_pb.js";
+import {
+  TaskEventSchema,
+  TaskSchema,
+  TaskStatus as PbStatus,
+  TaskVisibility as PbVisibility,
+  type Task as PbTask,
+  type TaskEvent as PbTaskEvent,
+} from "../gen/taskyard/v1/task_pb.js";
 import { cancelRefusal, TASK_STATUSES, type TaskStatus } from "../tasks/status.js";
-import type { Task, TaskEvent } from "../tasks/types.js";
+import type { Task, TaskEvent, Visibility } from "../tasks/types.js";
 
 export function statusToPb(status: TaskStatus): PbStatus {
   return PbStatus[status];
@@ -15,9 +22,17 @@ export function statusFromPb(value: PbStatus): TaskStatus | undefined {
   return name && (TASK_STATUSES as readonly string[]).includes(name) ? (name as TaskStatus) : undefined;
 }
 
+/** Domain visibility of a proto enum value, or undefined for UNSPECIFIED / unknown numbers. */
+export function visibilityFromPb(value: PbVisibility): Visibility | undefined {
+  if (value === PbVisibility.PRIVATE) return "PRIVATE";
+  if (value === PbVisibility.PUBLIC) return "PUBLIC";
+  return undefined;
+}
+
 const ts = (d: Date | null): Timestamp | undefined => (d ? timestampFromDate(d) : undefined);
 
-export function taskToPb(t: Task, uiUrl: (workflowId: string | null, runId: string | null) => string): PbTask {
+/** `callerTenant`: who reads it — another tenant's (public) task comes back `read_only`. */
+export function taskToPb(t: Task, uiUrl: (workflowId: string | null, runId: string | null) => string, callerTenant: string): PbTask {
   return create(TaskSchema, {
     id: t.id,
     name: t.name,
@@ -68,6 +83,8 @@ export function taskToPb(t: Task, uiUrl: (workflowId: string | null, runId: stri
       backoffMultiplier: t.retryPolicy.backoffMultiplier,
     },
     timeouts: { startToClose: msToDuration(t.timeouts.startToCloseMs), heartbeat: msToDuration(t.timeouts.heartbeatMs) },
+    visibility: PbVisibility[t.visibility],
+    readOnly: t.tenant !== callerTenant,
   });
 }
 

@@ -32,7 +32,8 @@ export interface QueueHandlerDeps {
 }
 
 export function createQueueHandlers({ queues, temporalUiUrl }: QueueHandlerDeps): ServiceImpl<typeof QueueServiceDesc> {
-  const task = (t: Task) => taskToPb(t, temporalUiUrl);
+  // Queue RPCs only ever reach the caller's own tasks: none is read_only.
+  const task = (t: Task) => taskToPb(t, temporalUiUrl, t.tenant);
   return {
     async createQueue(req, ctx) {
       return queueToPb(await queues.create(callerOf(ctx), validateCreateQueue(req.queue)));

@@ -32,6 +32,7 @@ import {
   validateSelection,
   validateTagLists,
   validateUpdateTask,
+  validateVisibility,
   validateWaitTimeout,
   type DefaultsFor,
 } from "./validate.js";
@@ -44,7 +45,11 @@ export interface TaskHandlerDeps {
 }
 
 export function createTaskHandlers({ service, temporalUiUrl, defaultsFor }: TaskHandlerDeps): ServiceImpl<typeof TaskServiceDesc> {
-  const toPb = (t: Task) => taskToPb(t, temporalUiUrl);
+  /** The converter for one call: tasks of another tenant (public ones) come back read_only. */
+  const toPbFor = (ctx: HandlerContext) => {
+    const { tenant } = callerOf(ctx);
+    return (t: Task) => taskToPb(t, temporalUiUrl, tenant);
+  };
   const results = (rs: BatchResult[]) =>
     rs.map((r) =>
       create(BatchTaskResultSchema, {
@@ -61,26 +66,26 @@ export function createTaskHandlers({ service, temporalUiUrl, defaultsFor }: Task
 
   return {
     async createTask(req, ctx) {
-      return toPb(await service.create(callerOf(ctx), validateCreateTask(req, defaultsFor)));
+      return toPbFor(ctx)(await service.create(callerOf(ctx), validateCreateTask(req, defaultsFor)));
     },
 
     async batchCreateTasks(req, ctx) {
       const tasks = await service.createMany(callerOf(ctx), validateBatchCreate(req, defaultsFor), req.validateOnly);
-      return create(BatchCreateTasksResponseSchema, { tasks: tasks.map(toPb) });
+      return create(BatchCreateTasksResponseSchema, { tasks: tasks.map(toPbFor(ctx)) });
     },
 
     async getTask(req, ctx) {
-      return toPb(await service.get(callerOf(ctx), validateId("id", req.id)));
+      return toPbFor(ctx)(await service.get(callerOf(ctx), validateId("id", req.id)));
     },
 
     async batchGetTasks(req, ctx) {
       const tasks = await service.getMany(callerOf(ctx), validateIds("ids", req.ids));
-      return create(BatchGetTasksResponseSchema, { tasks: tasks.map(toPb) });
+      return create(BatchGetTasksResponseSchema, { tasks: tasks.map(toPbFor(ctx)) });
     },
 
     async listTasks(req, ctx) {
       const page = await service.list(callerOf(ctx), validateListTasks(req));
-      return create(ListTasksResponseSchema, { tasks: page.tasks.map(toPb), nextPageToken: page.nextPageToken, totalSize: page.totalSize });
+      return create(ListTasksResponseSchema, { tasks: page.tasks.map(toPbFor(ctx)), nextPageToken: page.nextPageToken, totalSize: page.totalSize });
     },
 
     async getTaskFilterOptions(req, ctx) {
@@ -114,24 +119,24 @@ export function createTaskHandlers({ service, temporalUiUrl, defaultsFor }: Task
 
     async updateTask(req, ctx) {
       const { id, update, force } = validateUpdateTask(req);
-      return toPb(await service.update(callerOf(ctx), id, update, force));
+      return toPbFor(ctx)(await service.update(callerOf(ctx), id, update, force));
     },
 
     async cancelTask(req, ctx) {
-      return toPb(await service.cancel(callerOf(ctx), validateId("id", req.id), req.reason));
+      return toPbFor(ctx)(await service.cancel(callerOf(ctx), validateId("id", req.id), req.reason));
     },
 
     async retryTask(req, ctx) {
-      return toPb(await service.retry(callerOf(ctx), validateId("id", req.id), req.reason, req.force));
+      return toPbFor(ctx)(await service.retry(callerOf(ctx), validateId("id", req.id), req.reason, req.force));
     },
 
     async resetTask(req, ctx) {
-      return toPb(await service.reset(callerOf(ctx), validateId("id", req.id), req.reason, req.force));
+      return toPbFor(ctx)(await service.reset(callerOf(ctx), validateId("id", req.id), req.reason, req.force));
     },
 
     async cloneTask(req, ctx) {
       const { id, overrides, start, requestId } = validateCloneTask(req);
-      return toPb(await service.clone(callerOf(ctx), id, overrides, start, requestId));
+      return toPbFor(ctx)(await service.clone(callerOf(ctx), id, overrides, start, requestId));
     },
 
     async deleteTask(req, ctx) {
@@ -140,15 +145,15 @@ export function createTaskHandlers({ service, temporalUiUrl, defaultsFor }: Task
     },
 
     async archiveTask(req, ctx) {
-      return toPb(await service.setArchived(callerOf(ctx), validateId("id", req.id), true));
+      return toPbFor(ctx)(await service.setArchived(callerOf(ctx), validateId("id", req.id), true));
     },
 
     async unarchiveTask(req, ctx) {
-      return toPb(await service.setArchived(callerOf(ctx), validateId("id", req.id), false));
+      return toPbFor(ctx)(await service.setArchived(callerOf(ctx), validateId("id", req.id), false));
     },
 
     async publishTask(req, ctx) {
-      return toPb(await service.publish(callerOf(ctx), validateId("id", req.id)));
+      return toPbFor(ctx)(await service.publish(callerOf(ctx), validateId("id", req.id)));
     },
 
     async listTaskEvents(req, ctx) {
@@ -157,11 +162,12 @@ export function createTaskHandlers({ service, temporalUiUrl, defaultsFor }: Task
     },
 
     async *watchTask(req, ctx) {
+      const toPb = toPbFor(ctx);
       for await (const task of service.watch(callerOf(ctx), validateId("id", req.id), ctx.signal)) yield toPb(task);
     },
 
     async waitTask(req, ctx) {
-      return toPb(await service.wait(callerOf(ctx), validateId("id", req.id), validateWaitTimeout(req.timeout), ctx.signal));
+      return toPbFor(ctx)(await service.wait(callerOf(ctx), validateId("id", req.id), validateWaitTimeout(req.timeout), ctx.signal));
     },
 
     batchCancelTasks(req, ctx) {
@@ -187,6 +193,11 @@ export function createTaskHandlers({ service, temporalUiUrl, defaultsFor }: Task
     batchMoveTasksToProject(req, ctx) {
       const project = validateProject("project", req.project);
       return batch(ctx, validateBatchTarget(req.ids, req.filter), (caller, id) => service.setProject(caller, id, project));
+    },
+
+    batchSetTaskVisibility(req, ctx) {
+      const visibility = validateVisibility("visibility", req.visibility);
+      return batch(ctx, validateBatchTarget(req.ids, req.filter), (caller, id) => service.setVisibility(caller, id, visibility));
     },
 
     batchUpdateTaskTags(req, ctx) {

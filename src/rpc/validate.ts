@@ -13,14 +13,14 @@ import type {
   TimeRange,
   UpdateTaskRequest,
 } from "../gen/taskyard/v1/task_service_pb.js";
-import type { Task as PbTask } from "../gen/taskyard/v1/task_pb.js";
+import { TaskVisibility, type Task as PbTask } from "../gen/taskyard/v1/task_pb.js";
 import { BATCH_LIMIT, type BatchTarget, type CloneOverrides, type CreateTaskInput, type ListTasksInput, type Selection, type TaskUpdate } from "../tasks/service.js";
 import { DEFAULT_ORDER, ORDER_COLUMNS, type OrderColumn, type OrderTerm, type TimeBounds } from "../tasks/repository.js";
 import { DEFAULT_QUEUE, QUEUE_NAME_RE } from "../queues/types.js";
 import type { TaskStatus } from "../tasks/status.js";
-import { DEFAULT_RETRY_POLICY, DEFAULT_TIMEOUTS, type NewTask, type RetryPolicy, type TaskDefaults, type TaskTimeouts } from "../tasks/types.js";
+import { DEFAULT_RETRY_POLICY, DEFAULT_TIMEOUTS, type NewTask, type RetryPolicy, type TaskDefaults, type TaskTimeouts, type Visibility } from "../tasks/types.js";
 import { compileFilter } from "../tasks/filter/index.js";
-import { durationToMs, statusFromPb } from "./convert.js";
+import { durationToMs, statusFromPb, visibilityFromPb } from "./convert.js";
 
 export const LIMITS = Object.freeze({
   nameLength: 256,
@@ -144,6 +144,7 @@ export function validateCreateTask(req: CreateTaskRequest, defaultsFor: Defaults
     retryPolicy: validateRetryPolicy(t, defaultsFor(t.type).retryPolicy),
     timeouts: validateTimeouts(t, defaultsFor(t.type).timeouts),
     dedupeKey: t.dedupeKey ? exactKey("task.dedupe_key", t.dedupeKey, LIMITS.dedupeKeyLength) : null,
+    visibility: t.visibility === TaskVisibility.UNSPECIFIED ? "PRIVATE" : validateVisibility("task.visibility", t.visibility),
   };
   return {
     task,
@@ -219,12 +220,18 @@ export function validateSelection(req: Pick<ListTasksRequest, "project" | "type"
   };
 }
 
+/** PRIVATE or PUBLIC; UNSPECIFIED and unknown numbers are refused. */
+export function validateVisibility(field: string, value: TaskVisibility): Visibility {
+  return visibilityFromPb(value) ?? bad(field, `must be TASK_VISIBILITY_PRIVATE or TASK_VISIBILITY_PUBLIC (got ${TaskVisibility[value] ?? value})`);
+}
+
 export function validateListTasks(req: ListTasksRequest): ListTasksInput {
   const pageSize = validatePageSize("page_size", req.pageSize, LIMITS.pageSizeDefault);
   if (req.page < 0) bad("page", `must be 1 or more (got ${req.page})`);
   if (req.page > 0 && req.pageToken) bad("page", "use either page or page_token, not both");
   return {
     ...validateSelection(req),
+    includePublic: req.includePublic,
     order: parseOrderBy(req.orderBy),
     pageSize,
     pageToken: req.pageToken || undefined,
@@ -274,6 +281,7 @@ const UPDATE_PATHS: Record<string, keyof TaskUpdate> = {
   max_attempts: "retryPolicy",
   timeouts: "timeouts",
   dedupe_key: "dedupeKey",
+  visibility: "visibility",
 };
 
 export function validateUpdateTask(req: UpdateTaskRequest): { id: string; update: TaskUpdate; force: boolean } {
@@ -326,6 +334,9 @@ export function validateUpdateTask(req: UpdateTaskRequest): { id: string; update
         break;
       case "dedupeKey":
         update.dedupeKey = t.dedupeKey ? exactKey("task.dedupe_key", t.dedupeKey, LIMITS.dedupeKeyLength) : null;
+        break;
+      case "visibility":
+        update.visibility = validateVisibility("task.visibility", t.visibility);
         break;
     }
   }

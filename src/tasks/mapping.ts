@@ -58,6 +58,7 @@ export function rowToTask(r: TaskRow): Task {
     workflowRunId: r.workflowRunId,
     artifacts: json<Artifact[]>(r.artifacts, []),
     executionAttempt: r.executionAttempt,
+    visibility: r.visibility === "PUBLIC" ? "PUBLIC" : "PRIVATE",
   };
 }
 
@@ -107,6 +108,7 @@ export function taskToRow(t: Task): TaskRow {
     workflowRunId: t.workflowRunId,
     artifacts: t.artifacts,
     executionAttempt: t.executionAttempt,
+    visibility: t.visibility,
     version: 1,
   };
 }

@@ -37,6 +37,13 @@ export interface TaskSelection {
   /** Compiled AIP-160 filter (`?` placeholders, alias `t`). */
   filter?: SqlFragment;
   includeArchived: boolean;
+  /** Also other tenants' PUBLIC tasks (read paths only). */
+  includePublic?: boolean;
+}
+
+/** The tenant's own rows, or also every PUBLIC one (alias `t`, parameter `:tenant`). */
+function tenantScope(includePublic: boolean | undefined): string {
+  return includePublic ? "(t.tenant = :tenant OR t.visibility = 'PUBLIC')" : "t.tenant = :tenant";
 }
 
 /** Sortable columns (the `order_by` whitelist) → SQL. */
@@ -133,11 +140,12 @@ export class TaskRepository {
     return dbCall(() => this.manager.transaction(fn));
   }
 
-  async get(tenant: string, id: string, options: { lock?: boolean } = {}): Promise<Task | undefined> {
+  /** The tenant's task (`includePublic`: or another tenant's PUBLIC one, for reading). */
+  async get(tenant: string, id: string, options: { lock?: boolean; includePublic?: boolean } = {}): Promise<Task | undefined> {
     return dbCall(async () => {
       const qb = this.manager
         .createQueryBuilder(TaskEntity, "t")
-        .where("t.tenant = :tenant AND t.id = :id", { tenant, id });
+        .where(`${tenantScope(options.includePublic)} AND t.id = :id`, { tenant, id });
       if (options.lock) qb.setLock("pessimistic_write");
       const row = await qb.getOne();
       return row ? rowToTask(row) : undefined;
@@ -174,7 +182,7 @@ export class TaskRepository {
         // A FULLTEXT plan reads and sorts every candidate anyway: the exact total comes with the page.
         const rows = await page.select("t.id", "id").addSelect("COUNT(*) OVER ()", "total").limit(q.limit).offset(q.offset ?? 0).getRawMany<{ id: string; total: string | number }>();
         const totalSize = rows[0] ? Number(rows[0].total) : q.offset ? await this.countMatches(this.select(q, plan, "index")) : 0;
-        return { tasks: await this.inOrder(q.tenant, rows.map((r) => r.id)), totalSize };
+        return { tasks: await this.inOrder(q, rows.map((r) => r.id)), totalSize };
       }
       const totalSize = plan.fulltext === null ? await this.countByWindow(q, plan) : await this.countMatches(this.select(q, plan, "index"));
       if (q.after) {
@@ -188,11 +196,11 @@ export class TaskRepository {
           const forced = sql.replace(FROM_TASKS, `${FROM_TASKS} FORCE INDEX (\`${index}\`)`);
           if (forced === sql) throw new Error("unexpected FROM clause; cannot add the index hint");
           const ids = ((await this.manager.query(forced, params)) as Array<{ id: string }>).map((r) => r.id);
-          return { tasks: await this.inOrder(q.tenant, ids), totalSize };
+          return { tasks: await this.inOrder(q, ids), totalSize };
         }
       } else if (q.offset) {
         const ids = (await page.select("t.id", "id").limit(q.limit).offset(q.offset).getRawMany<{ id: string }>()).map((r) => r.id);
-        return { tasks: await this.inOrder(q.tenant, ids), totalSize };
+        return { tasks: await this.inOrder(q, ids), totalSize };
       }
       const rows = await page.limit(q.limit).getMany();
       return { tasks: rows.map(rowToTask), totalSize };
@@ -200,8 +208,8 @@ export class TaskRepository {
   }
 
   /** The tasks with these ids, in this order. */
-  private async inOrder(tenant: string, ids: readonly string[]): Promise<Task[]> {
-    const byId = new Map((await this.getMany(tenant, ids)).map((t) => [t.id, t]));
+  private async inOrder(q: TaskSelection, ids: readonly string[]): Promise<Task[]> {
+    const byId = new Map((await this.getMany(q.tenant, ids, { includePublic: q.includePublic })).map((t) => [t.id, t]));
     return ids.flatMap((id) => byId.get(id) ?? []);
   }
 
@@ -256,10 +264,13 @@ export class TaskRepository {
     return rows.map((r) => r.id);
   }
 
-  async getMany(tenant: string, ids: readonly string[]): Promise<Task[]> {
+  async getMany(tenant: string, ids: readonly string[], options: { includePublic?: boolean } = {}): Promise<Task[]> {
     if (ids.length === 0) return [];
     const rows = await dbCall(() =>
-      this.manager.createQueryBuilder(TaskEntity, "t").where("t.tenant = :tenant AND t.id IN (:...ids)", { tenant, ids }).getMany(),
+      this.manager
+        .createQueryBuilder(TaskEntity, "t")
+        .where(`${tenantScope(options.includePublic)} AND t.id IN (:...ids)`, { tenant, ids })
+        .getMany(),
     );
     return rows.map(rowToTask);
   }
@@ -364,11 +375,12 @@ export class TaskRepository {
    * comment and label values, so a result always contains the text.
    */
   private select(q: TaskSelection, plan: SelectionPlan, use: "index" | "page"): SelectQueryBuilder<TaskRow> {
+    // task_labels rows are read by tenant: other tenants' public tasks take the JSON test.
     const labelTest = (key: string, value: unknown, keyParam: string, pathParam: string, valueParam: string) =>
-      use === "page" && plan.commonLabels.has(labelValueKey(key, value))
+      q.includePublic || (use === "page" && plan.commonLabels.has(labelValueKey(key, value)))
         ? `JSON_UNQUOTE(JSON_EXTRACT(t.labels, ${pathParam})) = ${valueParam}`
         : labelEquals(keyParam, pathParam, valueParam);
-    const qb = this.manager.createQueryBuilder(TaskEntity, "t").where("t.tenant = :tenant", { tenant: q.tenant });
+    const qb = this.manager.createQueryBuilder(TaskEntity, "t").where(tenantScope(q.includePublic), { tenant: q.tenant });
     if (q.project !== undefined) qb.andWhere("t.project = :project", { project: q.project });
     if (q.type !== undefined) qb.andWhere("t.type = :type", { type: q.type });
     if (q.statuses && q.statuses.length > 0) qb.andWhere("t.status IN (:...statuses)", { statuses: q.statuses });
@@ -632,6 +644,7 @@ const FROM_TASKS = "FROM `tasks` `t`";
  * statuses: the optimizer's own choice is better there).
  */
 function keysetIndex(q: TaskSelection, plan: SelectionPlan): string | undefined {
+  if (q.includePublic) return undefined; // the indexes below lead with tenant
   const statuses = q.statuses ?? [];
   if ([...plan.labelTerms].some((t) => !plan.commonLabels.has(t)) || plan.fulltext) return undefined;
   if (q.parentId !== undefined || q.queue !== undefined || statuses.length > 1) return undefined;

@@ -3,17 +3,19 @@
  * convert requests into these inputs; the execution side (activities, reconciler) uses
  * TaskLifecycle. Invariants kept here: a task and its queue entry are written in one
  * transaction; every status change goes through TaskRepository.transition (compare-and-set +
- * event); the tenant of the caller scopes every read and write.
+ * event); the tenant of the caller scopes every read and write — reads also reach other
+ * tenants' PUBLIC tasks, writes never (PERMISSION_DENIED, since the caller can see the task).
  */
 import { v7 as uuidv7 } from "uuid";
-import { AlreadyExistsError, DomainError, FailedPreconditionError, InvalidArgumentError, NotFoundError } from "../domain/errors.js";
+import { AlreadyExistsError, DomainError, FailedPreconditionError, InvalidArgumentError } from "../domain/errors.js";
 import type { QueueRepository } from "../queues/repository.js";
 import { DEFAULT_QUEUE, type Queue } from "../queues/types.js";
+import { notWritable, taskNotFound } from "./access.js";
 import type { TaskLifecycle } from "./lifecycle.js";
 import { DEFAULT_ORDER, type OrderTerm, type TaskRepository, type TaskSelection } from "./repository.js";
 import type { TaskRow } from "../infra/db/entities.js";
 import { cancelRefusal, isTerminal, resetRefusal, retryRefusal, TERMINAL_STATUSES } from "./status.js";
-import type { Caller, NewTask, Task, TaskEvent } from "./types.js";
+import type { Caller, NewTask, Task, TaskEvent, Visibility } from "./types.js";
 import type { WorkflowGateway } from "./workflow-gateway.js";
 
 export interface CreateTaskInput {
@@ -47,8 +49,9 @@ export interface TaskUpdate {
   retryPolicy?: NewTask["retryPolicy"];
   timeouts?: NewTask["timeouts"];
   dedupeKey?: string | null;
+  visibility?: Visibility;
 }
-export const METADATA_FIELDS = ["name", "comment", "tags", "labels", "project"] as const;
+export const METADATA_FIELDS = ["name", "comment", "tags", "labels", "project", "visibility"] as const;
 export const SPEC_FIELDS = ["type", "params", "queue", "priority", "retryPolicy", "timeouts", "dedupeKey"] as const;
 
 export interface CloneOverrides {
@@ -150,15 +153,16 @@ export class TaskService {
     return answers.map((t) => stored.get(t!.id) ?? t!);
   }
 
+  /** A task the caller may read: its tenant's, or another tenant's PUBLIC one. */
   async get(caller: Caller, id: string): Promise<Task> {
-    const task = await this.deps.tasks.get(caller.tenant, id);
-    if (!task) throw notFound(id);
+    const task = await this.deps.tasks.get(caller.tenant, id, { includePublic: true });
+    if (!task) throw taskNotFound(id);
     return task;
   }
 
   async getMany(caller: Caller, ids: readonly string[]): Promise<Task[]> {
-    const found = new Map((await this.deps.tasks.getMany(caller.tenant, ids)).map((t) => [t.id, t]));
-    return ids.map((id) => found.get(id) ?? (() => { throw notFound(id); })());
+    const found = new Map((await this.deps.tasks.getMany(caller.tenant, ids, { includePublic: true })).map((t) => [t.id, t]));
+    return ids.map((id) => found.get(id) ?? (() => { throw taskNotFound(id); })());
   }
 
   async list(caller: Caller, input: ListTasksInput): Promise<{ tasks: Task[]; nextPageToken: string; totalSize: number }> {
@@ -191,7 +195,7 @@ export class TaskService {
   }
 
   async filterOptions(caller: Caller, selection: Selection) {
-    return this.deps.tasks.facets({ tenant: caller.tenant, ...selection });
+    return this.deps.tasks.facets({ tenant: caller.tenant, ...selection, includePublic: false });
   }
 
   /** Field-mask update: metadata any time (unless published); spec fields only while PENDING unless `force`. */
@@ -200,8 +204,10 @@ export class TaskService {
     if (update.type !== undefined) this.checkType(update.type, "task.type");
     const task = await tasks.transaction(async (tx, manager) => {
       const current = await tx.get(caller.tenant, id, { lock: true });
-      if (!current) throw notFound(id);
-      if (current.published && !force) throw new FailedPreconditionError(`task ${id} is published and cannot be edited; pass force to edit anyway`);
+      if (!current) throw await notWritable(this.deps.tasks, caller.tenant, id);
+      // Visibility may change on a published task (publish, then share, as in ClearML).
+      const edits = Object.keys(update).filter((f) => update[f as keyof TaskUpdate] !== undefined && f !== "visibility");
+      if (current.published && !force && edits.length > 0) throw new FailedPreconditionError(`task ${id} is published and cannot be edited; pass force to edit anyway`);
       const specChanged = SPEC_FIELDS.filter((f) => update[f] !== undefined);
       if (specChanged.length > 0 && current.status !== "PENDING" && !force) {
         throw new FailedPreconditionError(`cannot change ${specChanged.join(", ")} of a ${current.status} task; only PENDING tasks may change spec fields unless force is set`);
@@ -215,6 +221,7 @@ export class TaskService {
       if (update.tags !== undefined) set.tags = update.tags;
       if (update.labels !== undefined) set.labels = update.labels;
       if (update.project !== undefined) set.project = update.project;
+      if (update.visibility !== undefined) set.visibility = update.visibility;
       if (update.type !== undefined) set.type = update.type;
       if (update.params !== undefined) set.params = update.params;
       if (update.retryPolicy !== undefined) set.retryPolicy = update.retryPolicy;
@@ -252,7 +259,7 @@ export class TaskService {
     const message = reason || "aborted by request";
     const task = await tasks.transaction(async (tx, manager) => {
       const current = await tx.get(caller.tenant, id, { lock: true });
-      if (!current) throw notFound(id);
+      if (!current) throw await notWritable(this.deps.tasks, caller.tenant, id);
       const refusal = cancelRefusal(current.status, current.committing);
       if (refusal) throw new FailedPreconditionError(`cannot abort task ${id}: ${refusal}`);
       switch (current.status) {
@@ -279,7 +286,7 @@ export class TaskService {
     const { tasks, queues } = this.deps;
     const task = await tasks.transaction(async (tx, manager) => {
       const current = await tx.get(caller.tenant, id, { lock: true });
-      if (!current) throw notFound(id);
+      if (!current) throw await notWritable(this.deps.tasks, caller.tenant, id);
       const refusal = retryRefusal(current.status, current.error?.retryable, force);
       if (refusal) throw new FailedPreconditionError(`cannot retry task ${id}: ${refusal}`);
       if (current.published) throw new FailedPreconditionError(`cannot retry task ${id}: it is published`);
@@ -304,7 +311,7 @@ export class TaskService {
     const { tasks, queues } = this.deps;
     return tasks.transaction(async (tx, manager) => {
       const current = await tx.get(caller.tenant, id, { lock: true });
-      if (!current) throw notFound(id);
+      if (!current) throw await notWritable(this.deps.tasks, caller.tenant, id);
       const refusal = resetRefusal(current.status);
       if (refusal) throw new FailedPreconditionError(`cannot reset task ${id}: ${refusal}`);
       if (current.published && !force) throw new FailedPreconditionError(`cannot reset task ${id}: it is published; pass force to reset anyway`);
@@ -323,22 +330,27 @@ export class TaskService {
   /** A new task with the source's spec and the overrides; its parent is the source unless overridden. */
   async clone(caller: Caller, id: string, overrides: CloneOverrides, start: boolean, requestId: string | null): Promise<Task> {
     const source = await this.get(caller, id);
+    // Another tenant's public task: its queue and parent are not the caller's, and a clone of
+    // it stays within the caller's tenant (default queue, no parent, unless overridden).
+    const own = source.tenant === caller.tenant;
     return this.create(caller, {
       task: {
         name: overrides.name ?? source.name,
         type: source.type,
         project: overrides.project ?? source.project,
-        queue: overrides.queue ?? source.queue,
+        queue: overrides.queue ?? (own ? source.queue : DEFAULT_QUEUE),
         priority: overrides.priority ?? source.priority,
         params: overrides.params ?? source.params,
         tags: overrides.tags && overrides.tags.length > 0 ? overrides.tags : source.tags,
         labels: { ...source.labels, ...overrides.labels },
         comment: source.comment,
-        parentId: overrides.parentId ?? source.id,
+        parentId: overrides.parentId ?? (own ? source.id : null),
         retryPolicy: source.retryPolicy,
         timeouts: source.timeouts,
-        // A clone is a new piece of work: it does not inherit the source's dedupe key.
+        // A clone is a new piece of work: it does not inherit the source's dedupe key, nor is it
+        // shared before someone decides so.
         dedupeKey: null,
+        visibility: "PRIVATE",
       },
       requestId,
       validateOnly: false,
@@ -348,7 +360,7 @@ export class TaskService {
 
   /** Deletes a task and its history; a live task only with `force`, which aborts it first. */
   async delete(caller: Caller, id: string, force: boolean): Promise<void> {
-    let current = await this.get(caller, id);
+    let current = await this.own(caller, id);
     if (current.published && !force) throw new FailedPreconditionError(`cannot delete task ${id}: it is published; pass force to delete anyway`);
     if (!isTerminal(current.status) && current.status !== "PENDING") {
       if (!force) throw new FailedPreconditionError(`cannot delete task ${id}: it is ${current.status}; cancel it first or pass force`);
@@ -364,7 +376,7 @@ export class TaskService {
   /** Archives (hides) or unarchives a task; a task that is waiting or running must be stopped first. */
   async setArchived(caller: Caller, id: string, archived: boolean): Promise<Task> {
     if (archived) {
-      const task = await this.get(caller, id);
+      const task = await this.own(caller, id);
       if (task.status === "QUEUED" || task.status === "RUNNING" || task.status === "CANCELLING") {
         throw new FailedPreconditionError(`cannot archive task ${id}: it is ${task.status}; cancel or dequeue it first`);
       }
@@ -374,15 +386,15 @@ export class TaskService {
 
   /** Locks a finished task against edit, reset and delete (ClearML's publish). */
   async publish(caller: Caller, id: string): Promise<Task> {
-    const task = await this.get(caller, id);
+    const task = await this.own(caller, id);
     if (!TERMINAL_STATUSES.includes(task.status)) throw new FailedPreconditionError(`cannot publish task ${id}: it is ${task.status}; only finished tasks can be published`);
     return this.patchTask(caller, id, { published: true });
   }
 
   async listEvents(caller: Caller, id: string, pageSize: number, pageToken: string): Promise<{ events: TaskEvent[]; nextPageToken: string }> {
-    await this.get(caller, id);
+    const task = await this.get(caller, id);
     const afterId = pageToken ? decodeEventToken(pageToken) : undefined;
-    const { events } = await this.deps.tasks.listEvents(caller.tenant, id, afterId, pageSize + 1);
+    const { events } = await this.deps.tasks.listEvents(task.tenant, id, afterId, pageSize + 1);
     const hasMore = events.length > pageSize;
     const page = hasMore ? events.slice(0, pageSize) : events;
     const last = page[page.length - 1];
@@ -396,8 +408,8 @@ export class TaskService {
     while (!isTerminal(last.status) && !signal.aborted) {
       await sleep(WATCH_POLL_MS, signal);
       if (signal.aborted) return;
-      const now = await this.deps.tasks.get(caller.tenant, id);
-      if (!now) throw notFound(id);
+      const now = await this.deps.tasks.get(caller.tenant, id, { includePublic: true });
+      if (!now) throw taskNotFound(id); // deleted, or made private by its tenant
       if (now.updateTime.getTime() !== last.updateTime.getTime() || now.status !== last.status) {
         last = now;
         yield now;
@@ -437,9 +449,14 @@ export class TaskService {
     return this.update(caller, id, { project }, false);
   }
 
+  /** Makes a task PUBLIC (every tenant may read it) or PRIVATE again; allowed in any status. */
+  async setVisibility(caller: Caller, id: string, visibility: Visibility): Promise<Task> {
+    return this.update(caller, id, { visibility }, false);
+  }
+
   /** Adds and removes tags in one step. */
   async updateTags(caller: Caller, id: string, add: readonly string[], remove: readonly string[]): Promise<Task> {
-    const task = await this.get(caller, id);
+    const task = await this.own(caller, id);
     const tags = [...new Set([...task.tags.filter((t) => !remove.includes(t)), ...add])];
     if (tags.length > 50) throw new InvalidArgumentError(`add_tags: task ${id} would have ${tags.length} tags; at most 50`, "add_tags");
     return this.patchTask(caller, id, { tags });
@@ -456,8 +473,15 @@ export class TaskService {
 
   private async patchTask(caller: Caller, id: string, set: Partial<TaskRow>): Promise<Task> {
     const changed = await this.deps.tasks.patch(caller.tenant, id, set);
-    if (changed === 0) throw notFound(id);
+    if (changed === 0) throw await notWritable(this.deps.tasks, caller.tenant, id);
     return this.get(caller, id);
+  }
+
+  /** The caller's own task, for a write. */
+  private async own(caller: Caller, id: string): Promise<Task> {
+    const task = await this.deps.tasks.get(caller.tenant, id);
+    if (!task) throw await notWritable(this.deps.tasks, caller.tenant, id);
+    return task;
   }
 
   private checkType(type: string, field: string): void {
@@ -520,6 +544,7 @@ export class TaskService {
       workflowRunId: null,
       artifacts: [],
       executionAttempt: 0,
+      visibility: spec.visibility,
     };
   }
 
@@ -561,10 +586,6 @@ const CLEARED_EXECUTION: Partial<TaskRow> = {
   artifacts: [],
   executionAttempt: 0,
 };
-
-function notFound(id: string): NotFoundError {
-  return new NotFoundError(`task "${id}" not found`);
-}
 
 function isDefaultOrder(order: readonly OrderTerm[]): boolean {
   return order.length === 1 && order[0]!.column === DEFAULT_ORDER[0]!.column && order[0]!.desc;

@@ -85,7 +85,11 @@ export interface Task {
   artifacts: Artifact[];
   /** Temporal's try of the current attempt (automatic retries); 0 before it runs. */
   executionAttempt: number;
+  visibility: Visibility;
 }
+
+/** PRIVATE: only the task's tenant sees it. PUBLIC: every tenant may read it (never write). */
+export type Visibility = "PRIVATE" | "PUBLIC";
 
 /** A validated create request, before ids and times are assigned. */
 export interface NewTask {
@@ -102,6 +106,7 @@ export interface NewTask {
   retryPolicy: RetryPolicy;
   timeouts: TaskTimeouts;
   dedupeKey: string | null;
+  visibility: Visibility;
 }
 
 export interface TaskEvent {

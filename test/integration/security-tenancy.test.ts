@@ -9,7 +9,7 @@ import { timestampMs } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError, type Client } from "@connectrpc/connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Position, QueueService } from "../../src/gen/taskyard/v1/queue_service_pb.js";
-import type { Task } from "../../src/gen/taskyard/v1/task_pb.js";
+import { TaskVisibility, type Task } from "../../src/gen/taskyard/v1/task_pb.js";
 import { TaskService } from "../../src/gen/taskyard/v1/task_service_pb.js";
 import { startTestApp, uniqueLabel, type TestApp } from "../helpers/app.js";
 import { codeOf, startTestIdp, uniqueTenant, type TestIdp } from "../helpers/auth.js";
@@ -79,6 +79,7 @@ const perId: Array<[string, (id: string) => Promise<unknown>]> = [
     },
   ],
   ["UpdateTask", (id) => bTasks.updateTask({ task: { id, name: "pwned" }, updateMask: { paths: ["name"] } })],
+  ["UpdateTask(visibility)", (id) => bTasks.updateTask({ task: { id, visibility: TaskVisibility.PUBLIC }, updateMask: { paths: ["visibility"] } })],
   ["CancelTask", (id) => bTasks.cancelTask({ id })],
   ["RetryTask", (id) => bTasks.retryTask({ id, force: true })],
   ["ResetTask", (id) => bTasks.resetTask({ id, force: true })],
@@ -114,6 +115,7 @@ const batches: Array<[string, (sel: { ids?: string[]; filter?: string }) => Prom
   ["BatchDeleteTasks", (sel) => bTasks.batchDeleteTasks({ ...sel, force: true })],
   ["BatchUpdateTaskTags", (sel) => bTasks.batchUpdateTaskTags({ ...sel, addTags: ["pwned"] })],
   ["BatchMoveTasksToProject", (sel) => bTasks.batchMoveTasksToProject({ ...sel, project: "pwned" })],
+  ["BatchSetTaskVisibility", (sel) => bTasks.batchSetTaskVisibility({ ...sel, visibility: TaskVisibility.PUBLIC })],
 ];
 
 describe("batch RPCs", () => {
@@ -152,20 +154,24 @@ describe("ListTasks", () => {
     `tenant = "${tenantA}"`,
     `tenant != ""`,
     `t.tenant = "${tenantA}"`,
+    `visibility = "PRIVATE"`,
+    `visibility != "PUBLIC" AND labels.marker = "${marker}"`,
   ];
 
   it.each(crafted)("never returns A's tasks for the filter %s", async (template) => {
     const filter = template.replace("{A}", pending.id);
-    for (const includeArchived of [false, true]) {
+    // include_public adds other tenants' PUBLIC tasks only: A's are all private.
+    for (const [includeArchived, includePublic] of [[false, false], [true, false], [true, true]]) {
       let res;
       try {
-        res = await bTasks.listTasks({ filter, includeArchived, pageSize: 500 });
+        res = await bTasks.listTasks({ filter, includeArchived, includePublic, pageSize: 500 });
       } catch (err) {
         // Fields outside the whitelist (tenant, t.tenant …) are refused outright.
         expect(await codeOf(Promise.reject(err))).toBe("InvalidArgument");
         continue;
       }
       expect(res.tasks.filter((t) => aIds().has(t.id))).toEqual([]);
+      if (includePublic) continue; // other suites' public tasks may show up; none is A's (checked above)
       expect(res.tasks.every((t) => t.createdBy === "bob@b.example")).toBe(true);
       expect(res.totalSize).toBe(res.tasks.length);
     }

@@ -1,3 +1,4 @@
+import { create } from "@bufbuild/protobuf";
 import { describe, expect, it } from "vitest";
 import { grants, highestRole } from "../../src/auth/roles.js";
 import { Health } from "../../src/gen/grpc/health/v1/health_pb.js";
@@ -5,6 +6,7 @@ import * as reflectionV1 from "../../src/gen/grpc/reflection/v1/reflection_pb.js
 import * as reflectionV1alpha from "../../src/gen/grpc/reflection/v1alpha/reflection_pb.js";
 import { ApiKeyService } from "../../src/gen/taskyard/v1/api_key_service_pb.js";
 import { QueueService } from "../../src/gen/taskyard/v1/queue_service_pb.js";
+import { TaskSchema, TaskVisibility } from "../../src/gen/taskyard/v1/task_pb.js";
 import { TaskService } from "../../src/gen/taskyard/v1/task_service_pb.js";
 import { PUBLIC_SERVICES, RULES, requirementOf } from "../../src/rpc/authz.js";
 
@@ -36,6 +38,21 @@ describe("the role table", () => {
     expect(requirementOf(TaskService.typeName, "RetryTask", { force: false })).toEqual({ role: "operator", what: "taskyard.v1.TaskService/RetryTask" });
     expect(requirementOf(TaskService.typeName, "RetryTask", { force: true })).toEqual({ role: "admin", what: "taskyard.v1.TaskService/RetryTask with force" });
     expect(requirementOf(TaskService.typeName, "RetryTask", undefined).role).toBe("operator");
+  });
+
+  it("asks admin for sharing a task with every tenant, and names it", () => {
+    const task = (visibility: TaskVisibility) => create(TaskSchema, { type: "demo.sleep", visibility });
+    const createCall = (visibility: TaskVisibility) => requirementOf(TaskService.typeName, "CreateTask", { task: task(visibility) });
+    expect(createCall(TaskVisibility.UNSPECIFIED).role).toBe("operator");
+    expect(createCall(TaskVisibility.PRIVATE).role).toBe("operator");
+    expect(createCall(TaskVisibility.PUBLIC)).toEqual({ role: "admin", what: "taskyard.v1.TaskService/CreateTask setting visibility" });
+    const batch = (...vs: TaskVisibility[]) => requirementOf(TaskService.typeName, "BatchCreateTasks", { requests: vs.map((v) => ({ task: task(v) })) }).role;
+    expect(batch(TaskVisibility.PRIVATE, TaskVisibility.UNSPECIFIED)).toBe("operator");
+    expect(batch(TaskVisibility.PRIVATE, TaskVisibility.PUBLIC)).toBe("admin");
+    const update = (...paths: string[]) => requirementOf(TaskService.typeName, "UpdateTask", { task: task(TaskVisibility.PUBLIC), updateMask: { paths } }).role;
+    expect(update("name", "tags")).toBe("operator"); // the mask decides, not the value carried along
+    expect(update("name", "visibility")).toBe("admin");
+    expect(requirementOf(TaskService.typeName, "BatchSetTaskVisibility", {}).role).toBe("admin");
   });
 
   it("fails closed: an unknown method needs admin", () => {

@@ -53,6 +53,8 @@ export interface TaskRow {
   artifacts: object;
   /** Temporal's try of the current attempt: 1 on the first, +1 per automatic retry; 0 before it runs. */
   executionAttempt: number;
+  /** PRIVATE or PUBLIC (every tenant may read it). */
+  visibility: string;
   version: number;
 }
 
@@ -104,6 +106,7 @@ export const TaskEntity = new EntitySchema<TaskRow>({
     workflowRunId: { name: "workflow_run_id", type: "varchar", length: 64, nullable: true },
     artifacts: { type: "json" },
     executionAttempt: { name: "execution_attempt", type: "int" },
+    visibility: { type: "varchar", length: 16 },
     version: { type: "int" },
   },
 });

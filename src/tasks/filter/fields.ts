@@ -39,6 +39,7 @@ export const FILTER_FIELDS: ReadonlyMap<string, FilterField> = new Map<string, F
   ["comment", { column: "t.comment", kind: "string" }],
   ["attempt", { column: "t.attempt", kind: "integer", min: 0, max: INT32_MAX }],
   ["archived", { column: "t.archived", kind: "boolean" }],
+  ["visibility", { column: "t.visibility", kind: "string" }],
   ["create_time", { column: "t.create_time", kind: "timestamp" }],
   ["update_time", { column: "t.update_time", kind: "timestamp" }],
   ["start_time", { column: "t.start_time", kind: "timestamp" }],

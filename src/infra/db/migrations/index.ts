@@ -11,6 +11,7 @@ import { CreateTaskLabels1795480000001 } from "./1795480000001-create-task-label
 import { TasksSearchFulltext1795480000002 } from "./1795480000002-tasks-search-fulltext.js";
 import { TasksExactKeysAndParentIndex1795490000000 } from "./1795490000000-tasks-exact-keys-and-parent-index.js";
 import { TasksExecutionAttempt1795490000001 } from "./1795490000001-tasks-execution-attempt.js";
+import { TasksVisibility1795500000000 } from "./1795500000000-tasks-visibility.js";
 
 export const MIGRATIONS = [
   CreateTasks1795420800000,
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   TasksSearchFulltext1795480000002,
   TasksExactKeysAndParentIndex1795490000000,
   TasksExecutionAttempt1795490000001,
+  TasksVisibility1795500000000,
 ];
