@@ -8,7 +8,8 @@
  *    call at a time and 4 at a time.
  * Tasks are created QUEUED (with their queue entry, as producers do) in a paused queue, so the
  * dispatcher leaves them alone; each carries a request_id, labels, tags and a name. Figures only,
- * no assertions. Env: BENCH_DATABASE_URL / BENCH_TEMPORAL_ADDRESS to use existing servers.
+ * no assertions. Env: BENCH_DATABASE_URL / BENCH_TEMPORAL_ADDRESS to use existing servers;
+ * BENCH_CREATE_RATE=1000000 turns the per-tenant rate limit (MySQL token bucket) on, to price it.
  */
 process.env.TZ ??= "UTC";
 

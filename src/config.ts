@@ -109,10 +109,10 @@ export type Config = Readonly<{
     claims: Readonly<{ tenant: string; roles: string; principal: string }>;
   }>;
   limits: Readonly<{
-    /** Tasks each tenant may create per second (token bucket, per replica); 0 = unlimited. */
+    /** Tasks each tenant may create per second (token bucket in MySQL, all replicas together); 0 = unlimited. */
     createRatePerSecond: number;
     createBurst: number;
-    /** Open WatchTask / reflection streams per caller (per replica); 0 = unlimited. */
+    /** Open WatchTask / WaitTask / reflection calls per caller (per replica); 0 = unlimited. */
     maxStreamsPerCaller: number;
   }>;
 }>;

@@ -62,7 +62,9 @@ export async function startBenchServer(opts: { poolSize?: number } = {}): Promis
       TASKYARD_PORT: "0",
       LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "warn",
       TASKYARD_AUTH_MODE: "off",
-      TASKYARD_CREATE_RATE_PER_SECOND: "0",
+      // BENCH_CREATE_RATE (tasks/s per tenant, burst the same) measures the cost of the MySQL rate bucket.
+      TASKYARD_CREATE_RATE_PER_SECOND: process.env.BENCH_CREATE_RATE ?? "0",
+      TASKYARD_CREATE_BURST: process.env.BENCH_CREATE_RATE ?? "1000",
       TASKYARD_SHUTDOWN_GRACE_MS: "2000",
     });
     const logger = createLogger(config.logLevel);

@@ -25,6 +25,7 @@ import { authInterceptor } from "../rpc/auth-interceptor.js";
 import { errorInterceptor } from "../rpc/errors.js";
 import { createHealthService } from "../rpc/health.js";
 import { limitsInterceptor } from "../rpc/limits.js";
+import { RateBucketRepository } from "../limits/rate-bucket-repository.js";
 import { metricsInterceptor } from "../rpc/metrics-interceptor.js";
 import { createRoutes, SERVED_SERVICES } from "../rpc/routes.js";
 import { startApiServer } from "../rpc/server.js";
@@ -97,6 +98,10 @@ export async function startApi({ config, dataSource, client, registry, logger }:
   } else {
     logger.info({ jwt: Boolean(jwksUrl || jwksFile), issuers: config.auth.issuers }, "authentication on: Bearer JWT or Taskyard API key required");
   }
+  // Creation tokens in MySQL: the per-tenant rate holds across all replicas together.
+  const rateBuckets = new RateBucketRepository(dataSource.manager);
+  const createLimit = { ratePerSecond: config.limits.createRatePerSecond, burst: config.limits.createBurst };
+  const createTokens = { take: (tenant: string, cost: number) => rateBuckets.take(tenant, "create", cost, createLimit) };
   const server = await startApiServer({
     routes: createRoutes({
       service,
@@ -107,7 +112,7 @@ export async function startApi({ config, dataSource, client, registry, logger }:
       defaultsFor: (type) => registry.defaultsFor(type),
     }),
     // Outermost first: metrics see the mapped code; auth errors are mapped; limits know the caller.
-    interceptors: [metricsInterceptor(metrics), errorInterceptor(logger), authInterceptor({ mode: authMode, authenticator }), limitsInterceptor(config.limits)],
+    interceptors: [metricsInterceptor(metrics), errorInterceptor(logger), authInterceptor({ mode: authMode, authenticator }), limitsInterceptor({ ...config.limits, createTokens })],
     host: config.host,
     port: config.port,
     corsOrigins: config.corsOrigins,

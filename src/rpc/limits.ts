@@ -5,11 +5,11 @@
  *   one token per task created (validate_only draws none). An empty bucket answers
  *   RESOURCE_EXHAUSTED with a google.rpc.RetryInfo detail and a `retry-after` header saying
  *   when enough tokens will be back.
- * - Open streams (WatchTask, reflection) per caller (tenant + principal).
- *
- * Both are kept in memory per replica: with N replicas a tenant gets up to N × the rate. That
- * bounds what one client can do to one replica, which is the point; a global quota needs a
- * shared store and is not attempted here. Size limits (request bytes, tags, labels, params,
+ *   The buckets live where `createTokens` keeps them: the API server passes the MySQL ones
+ *   (limits/rate-bucket-repository.ts), so the rate holds across all replicas together.
+ * - Open streams and long polls (WatchTask, WaitTask, reflection) per caller (tenant +
+ *   principal), counted per replica: a stream holds that replica's resources, so that is where
+ *   the cap belongs. Size limits (request bytes, tags, labels, params,
  * page size, filter length and depth) are enforced where the request is read: rpc/server.ts
  * (`readMaxBytes`), rpc/validate.ts and tasks/filter.
  */
@@ -28,9 +28,19 @@ export interface LimitsOptions {
   createBurst: number;
   /** Open streams per caller; 0 = unlimited. */
   maxStreamsPerCaller: number;
-  /** Milliseconds clock, for tests. */
+  /** Where creation tokens are kept; default: in this process (TokenBuckets). */
+  createTokens?: TokenSource;
+  /** Milliseconds clock of the in-process default, for tests. */
   now?: () => number;
 }
+
+/** Takes `cost` tokens of a tenant's bucket: 0, or the milliseconds until they will be there. */
+export interface TokenSource {
+  take(tenant: string, cost: number): Promise<number> | number;
+}
+
+/** Unary calls that hold the server like a stream: long polls. */
+const LONG_POLLS: ReadonlySet<string> = new Set([`${TaskService.typeName}/WaitTask`]);
 
 /**
  * Most tasks one BatchCreateTasks may carry (DESIGN.md). A larger batch is left to request
@@ -47,7 +57,8 @@ const CREATE_COST: Readonly<Record<string, (message: { validateOnly?: boolean; r
 
 export function limitsInterceptor(options: LimitsOptions): Interceptor {
   const now = options.now ?? Date.now;
-  const buckets = new TokenBuckets(options.createRatePerSecond, options.createBurst);
+  const local = new TokenBuckets(options.createRatePerSecond, options.createBurst);
+  const tokens: TokenSource = options.createTokens ?? { take: (tenant, cost) => local.take(tenant, cost, now()) };
   const streams = new Counter(options.maxStreamsPerCaller);
 
   return (next) => async (req) => {
@@ -60,17 +71,18 @@ export function limitsInterceptor(options: LimitsOptions): Interceptor {
           Code.ResourceExhausted,
         );
       }
-      const waitMs = buckets.take(caller.tenant, cost, now());
+      const waitMs = await tokens.take(caller.tenant, cost);
       if (waitMs > 0) throw rateLimited(options, waitMs);
     }
-    if (req.method.methodKind === "unary" || PUBLIC_SERVICES.has(req.service.typeName) || options.maxStreamsPerCaller === 0) {
+    const longPoll = LONG_POLLS.has(`${req.service.typeName}/${req.method.name}`);
+    if ((req.method.methodKind === "unary" && !longPoll) || PUBLIC_SERVICES.has(req.service.typeName) || options.maxStreamsPerCaller === 0) {
       return next(req);
     }
 
     const key = `${caller.tenant}\u0000${caller.principal}`;
     if (!streams.acquire(key)) {
       throw new ConnectError(
-        `too many open streams: at most ${options.maxStreamsPerCaller} per caller; close one first`,
+        `too many open streams and long polls (WatchTask, WaitTask): at most ${options.maxStreamsPerCaller} per caller; close one first`,
         Code.ResourceExhausted,
       );
     }
@@ -86,7 +98,10 @@ export function limitsInterceptor(options: LimitsOptions): Interceptor {
     req.signal.addEventListener("abort", release, { once: true });
     try {
       const res = await next(req);
-      if (!res.stream) return res;
+      if (!res.stream) {
+        release(); // a long poll is over once it answered
+        return res;
+      }
       const messages = res.message;
       return {
         ...res,
@@ -117,8 +132,9 @@ function rateLimited(options: LimitsOptions, waitMs: number): ConnectError {
 }
 
 /**
- * Token buckets by key: `burst` tokens when idle, refilled at `ratePerSecond`. Full buckets are
- * forgotten (they hold no information), so memory follows the number of busy tenants.
+ * Token buckets by key in this process: `burst` tokens when idle, refilled at `ratePerSecond`.
+ * Full buckets are forgotten (they hold no information), so memory follows the number of busy
+ * tenants. The default TokenSource — right for one process; the API server uses MySQL's.
  */
 export class TokenBuckets {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();

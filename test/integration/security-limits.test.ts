@@ -113,6 +113,38 @@ describe("task creation rate per tenant", () => {
   });
 });
 
+describe("task creation rate across replicas", () => {
+  it("is one bucket per tenant for all API replicas together (kept in MySQL)", async () => {
+    const second = await startTestApp({
+      worker: false,
+      env: { ...idp.env, TASKYARD_CREATE_RATE_PER_SECOND: "1", TASKYARD_CREATE_BURST: "3", TASKYARD_MAX_STREAMS_PER_CALLER: "2" },
+    });
+    try {
+      const { token, tasks: viaFirst } = await freshTenant();
+      const viaSecond = second.client(TaskService, { token });
+      // Alternate replicas: together they let the burst through (+ a token refilled meanwhile on
+      // a slow machine), not a burst each.
+      let created = 0;
+      let refusal: unknown;
+      for (let i = 0; i < 20 && !refusal; i++) {
+        try {
+          await (i % 2 === 0 ? viaFirst : viaSecond).createTask(pendingTask);
+          created++;
+        } catch (err) {
+          refusal = err;
+        }
+      }
+      expect(ConnectError.from(refusal).code).toBe(Code.ResourceExhausted);
+      expect(created).toBeGreaterThanOrEqual(3);
+      expect(created).toBeLessThan(6); // two in-memory buckets would have let 6 through
+      // The other replica sees the same empty bucket.
+      expect(await codeOf((created % 2 === 0 ? viaSecond : viaFirst).createTask(pendingTask))).toBe("ResourceExhausted");
+    } finally {
+      await second.stop();
+    }
+  });
+});
+
 describe("streams per caller", () => {
   it("refuses a third WatchTask stream of one caller, not of another, and frees a slot when a stream ends", async () => {
     const alice = await freshTenant("alice");
@@ -141,6 +173,28 @@ describe("streams per caller", () => {
       100,
     );
     for (const s of [second, bob, third as AbortController]) s.abort();
+  });
+
+  it("counts a WaitTask long poll like a stream, and frees its slot when it answers", async () => {
+    const carol = await freshTenant("carol");
+    const task: Task = await carol.tasks.createTask(pendingTask);
+    const watch = async () => {
+      const abort = new AbortController();
+      await carol.tasks.watchTask({ id: task.id }, { signal: abort.signal })[Symbol.asyncIterator]().next();
+      return abort;
+    };
+    const wait = () => carol.tasks.waitTask({ id: task.id, timeout: { seconds: 1n, nanos: 0 } });
+    const first = await watch();
+    const second = await watch();
+    const err = await error(wait());
+    expect(err.code).toBe(Code.ResourceExhausted);
+    expect(err.rawMessage).toContain("long polls (WatchTask, WaitTask): at most 2 per caller");
+
+    second.abort();
+    await waitFor(() => codeOf(wait()), (code) => code === "OK", 5_000, 100);
+    // The answered WaitTask gave its slot back: a second stream opens again.
+    const again = await watch();
+    for (const s of [first, again]) s.abort();
   });
 });
 

@@ -12,6 +12,7 @@ import { TasksSearchFulltext1795480000002 } from "./1795480000002-tasks-search-f
 import { TasksExactKeysAndParentIndex1795490000000 } from "./1795490000000-tasks-exact-keys-and-parent-index.js";
 import { TasksExecutionAttempt1795490000001 } from "./1795490000001-tasks-execution-attempt.js";
 import { TasksVisibility1795500000000 } from "./1795500000000-tasks-visibility.js";
+import { CreateRateBuckets1795500000001 } from "./1795500000001-create-rate-buckets.js";
 
 export const MIGRATIONS = [
   CreateTasks1795420800000,
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   TasksExactKeysAndParentIndex1795490000000,
   TasksExecutionAttempt1795490000001,
   TasksVisibility1795500000000,
+  CreateRateBuckets1795500000001,
 ];
