@@ -174,7 +174,7 @@ describe("ListTasks", () => {
     }
   });
 
-  it("pages through own and public tasks together with keyset tokens", async () => {
+  it("pages through own and public tasks together, with keyset tokens and with pages", async () => {
     const own = await bAdmin.createTask({ task: { type: "demo.sleep", labels: { marker } }, start: false });
     const seen: string[] = [];
     let pageToken = "";
@@ -184,6 +184,9 @@ describe("ListTasks", () => {
       pageToken = page.nextPageToken;
     } while (pageToken);
     expect(seen).toEqual([own.id, bornPublic.id, shared.id]); // newest first
+    // A custom order and 1-based pages merge both halves the same way.
+    const byName = async (page: number) => (await bViewer.listTasks({ labels: { marker }, includePublic: true, orderBy: "name", pageSize: 1, page })).tasks.map((t) => t.name);
+    expect([await byName(1), await byName(2), await byName(3), await byName(4)]).toEqual([[bornPublic.name], [own.name], [shared.name], []]);
     await bAdmin.deleteTask({ id: own.id });
   });
 
