@@ -22,7 +22,7 @@ const optionalString = z
   .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()));
 
 const schema = z.object({
-  TASKYARD_HOST: z.string().min(1).default("0.0.0.0"),
+  TASKYARD_HOST: z.string().min(1).optional(),
   TASKYARD_PORT: int(0, 65535).default(8080),
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
   DATABASE_URL: optionalString.pipe(
@@ -68,7 +68,8 @@ const schema = z.object({
 });
 
 export type Config = Readonly<{
-  host: string;
+  /** Listen address; unset: 0.0.0.0 (serve, worker), 127.0.0.1 for `dev` with authentication off. */
+  host: string | undefined;
   port: number;
   logLevel: z.infer<typeof schema>["LOG_LEVEL"];
   databaseUrl: string | undefined;

@@ -113,7 +113,7 @@ export async function startApi({ config, dataSource, client, registry, logger }:
     }),
     // Outermost first: metrics see the mapped code; auth errors are mapped; limits know the caller.
     interceptors: [metricsInterceptor(metrics), errorInterceptor(logger), authInterceptor({ mode: authMode, authenticator }), limitsInterceptor({ ...config.limits, createTokens })],
-    host: config.host,
+    host: config.host ?? "0.0.0.0",
     port: config.port,
     corsOrigins: config.corsOrigins,
     metrics,

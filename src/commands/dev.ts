@@ -58,7 +58,9 @@ export async function runDev(base: Config, logger: Logger): Promise<void> {
       temporal = { ...temporal, address: server.address, uiUrl: temporal.uiUrl ?? server.uiUrl };
     }
     const auth = { ...base.auth, mode: base.auth.mode ?? "off" };
-    const config: Config = { ...base, databaseUrl, temporal, auth };
+    // With authentication off, listen on loopback only unless told otherwise.
+    const host = base.host ?? (auth.mode === "off" ? "127.0.0.1" : "0.0.0.0");
+    const config: Config = { ...base, host, databaseUrl, temporal, auth };
 
     const dataSource = await openDatabase(databaseUrl, config.databasePoolSize, logger);
     stops.push(() => dataSource.destroy());
@@ -77,12 +79,12 @@ export async function runDev(base: Config, logger: Logger): Promise<void> {
     const running = worker.run();
     stops.push(() => worker.shutdown());
 
-    const host = config.host === "0.0.0.0" ? "localhost" : config.host;
+    const shownHost = host === "0.0.0.0" ? "localhost" : host;
     process.stdout.write(
       [
         "",
         "Taskyard dev is up:",
-        `  API (gRPC, gRPC-Web, Connect)  http://${host}:${api.port}`,
+        `  API (gRPC, gRPC-Web, Connect)  http://${shownHost}:${api.port}`,
         `  Temporal Web UI                ${temporal.uiUrl ?? "(not configured: set TEMPORAL_UI_URL)"}`,
         `  Temporal frontend              ${temporal.address}`,
         `  Database                       ${redactUrl(databaseUrl)}`,

@@ -19,7 +19,7 @@ export async function runWorker(config: Config, logger: Logger, queues: readonly
   let state = "running";
   void running.finally(() => (state = "stopped"));
   const side = config.worker.metricsPort !== undefined
-    ? await startWorkerHttp(config.worker.metricsPort, config.host, createMetrics(), () => state === "running")
+    ? await startWorkerHttp(config.worker.metricsPort, config.host ?? "0.0.0.0", createMetrics(), () => state === "running")
     : undefined;
   await Promise.race([
     running,

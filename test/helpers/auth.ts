@@ -111,6 +111,17 @@ export async function codeOf(call: Promise<unknown> | (() => Promise<unknown>)):
   }
 }
 
+/** The gRPC code name and raw message of a failed call; `{ code: "OK", message: "" }` if it succeeded. */
+export async function failure(call: () => Promise<unknown>): Promise<{ code: string; message: string }> {
+  try {
+    await call();
+    return { code: "OK", message: "" };
+  } catch (err) {
+    const e = ConnectError.from(err);
+    return { code: Code[e.code], message: e.rawMessage };
+  }
+}
+
 /** Tenant names unique to one test run, so suites never see each other's rows. */
 export function uniqueTenant(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;

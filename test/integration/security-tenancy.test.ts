@@ -6,13 +6,13 @@
  * nothing. RPCs that have not landed yet (UNIMPLEMENTED) are reported as skipped, not passed.
  */
 import { timestampMs } from "@bufbuild/protobuf/wkt";
-import { Code, ConnectError, type Client } from "@connectrpc/connect";
+import type { Client } from "@connectrpc/connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Position, QueueService } from "../../src/gen/taskyard/v1/queue_service_pb.js";
 import { TaskVisibility, type Task } from "../../src/gen/taskyard/v1/task_pb.js";
 import { TaskService } from "../../src/gen/taskyard/v1/task_service_pb.js";
 import { startTestApp, uniqueLabel, type TestApp } from "../helpers/app.js";
-import { codeOf, startTestIdp, uniqueTenant, type TestIdp } from "../helpers/auth.js";
+import { codeOf, failure, startTestIdp, uniqueTenant, type TestIdp } from "../helpers/auth.js";
 
 let idp: TestIdp;
 let app: TestApp;
@@ -52,16 +52,6 @@ async function snapshot(id: string) {
   const t = await aTasks.getTask({ id });
   const events = await aTasks.listTaskEvents({ id });
   return { status: t.status, name: t.name, archived: t.archived, updateTime: timestampMs(t.updateTime!), events: events.events.length };
-}
-
-async function failure(call: () => Promise<unknown>): Promise<{ code: string; message: string }> {
-  try {
-    await call();
-    return { code: "OK", message: "" };
-  } catch (err) {
-    const e = ConnectError.from(err);
-    return { code: Code[e.code], message: e.rawMessage };
-  }
 }
 
 const UNKNOWN = "01900000-0000-7000-8000-00000000abcd";

@@ -6,13 +6,13 @@
  * hides it from B like a missing task.
  */
 import { timestampMs } from "@bufbuild/protobuf/wkt";
-import { ConnectError, type Client } from "@connectrpc/connect";
+import type { Client } from "@connectrpc/connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Position, QueueService } from "../../src/gen/taskyard/v1/queue_service_pb.js";
 import { TaskVisibility, type Task } from "../../src/gen/taskyard/v1/task_pb.js";
 import { TaskService } from "../../src/gen/taskyard/v1/task_service_pb.js";
 import { startTestApp, uniqueLabel, type TestApp } from "../helpers/app.js";
-import { codeOf, startTestIdp, uniqueTenant, type TestIdp } from "../helpers/auth.js";
+import { codeOf, failure, startTestIdp, uniqueTenant, type TestIdp } from "../helpers/auth.js";
 
 let idp: TestIdp;
 let app: TestApp;
@@ -52,17 +52,6 @@ afterAll(async () => {
   await app?.stop();
   await idp?.stop();
 });
-
-async function failure(call: () => Promise<unknown>): Promise<{ code: string; message: string }> {
-  const code = await codeOf(call);
-  if (code === "OK") return { code, message: "" };
-  try {
-    await call();
-  } catch (err) {
-    return { code, message: ConnectError.from(err).rawMessage };
-  }
-  return { code: "OK", message: "" };
-}
 
 describe("setting visibility", () => {
   it("defaults to PRIVATE, and the owner's tasks are never read_only", async () => {

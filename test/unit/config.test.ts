@@ -4,7 +4,7 @@ import { ConfigError, loadConfig } from "../../src/config.js";
 describe("loadConfig", () => {
   it("gives sane defaults for an empty environment", () => {
     const c = loadConfig({});
-    expect(c).toMatchObject({ host: "0.0.0.0", port: 8080, logLevel: "info", databaseUrl: undefined, migrateOnStart: false });
+    expect(c).toMatchObject({ host: undefined, port: 8080, logLevel: "info", databaseUrl: undefined, migrateOnStart: false });
     expect(c.temporal).toMatchObject({ address: undefined, namespace: "default", tls: false });
     expect(c.worker.queues).toEqual(["default"]);
     expect(Object.isFrozen(c)).toBe(true);
