@@ -23,7 +23,8 @@ import { TaskStatus } from "../src/gen/taskyard/v1/task_pb.js";
 import { QueueRepository } from "../src/queues/repository.js";
 import { validateListTasks } from "../src/rpc/validate.js";
 import { TaskLifecycle } from "../src/tasks/lifecycle.js";
-import { EXACT_TOTAL_LIMIT, TaskRepository } from "../src/tasks/repository.js";
+import { EXACT_TOTAL_LIMIT, TaskQueryRepository } from "../src/tasks/query-repository.js";
+import { TaskRepository } from "../src/tasks/repository.js";
 import { keysetPageToken, TaskService } from "../src/tasks/service.js";
 import type { WorkflowGateway } from "../src/tasks/workflow-gateway.js";
 import { log, serverVersion, startBenchDatabase, tunePrivateServer } from "./lib/database.js";
@@ -103,6 +104,7 @@ async function run(ds: DataSource): Promise<void> {
   const tasks = new TaskRepository(ds.manager);
   const service = new TaskService({
     tasks,
+    queries: new TaskQueryRepository(ds.manager),
     queues: new QueueRepository(ds.manager),
     workflows: noWorkflows,
     lifecycle: new TaskLifecycle(tasks),

@@ -30,6 +30,7 @@ import { metricsInterceptor } from "../rpc/metrics-interceptor.js";
 import { createRoutes, SERVED_SERVICES } from "../rpc/routes.js";
 import { startApiServer } from "../rpc/server.js";
 import { TaskLifecycle } from "../tasks/lifecycle.js";
+import { TaskQueryRepository } from "../tasks/query-repository.js";
 import { TaskRepository } from "../tasks/repository.js";
 import { TaskService } from "../tasks/service.js";
 
@@ -64,6 +65,7 @@ export async function startApi({ config, dataSource, client, registry, logger }:
   const queues = new QueueRepository(dataSource.manager);
   const service = new TaskService({
     tasks,
+    queries: new TaskQueryRepository(dataSource.manager),
     queues,
     workflows,
     lifecycle,

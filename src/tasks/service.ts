@@ -12,7 +12,8 @@ import type { QueueRepository } from "../queues/repository.js";
 import { DEFAULT_QUEUE, type Queue } from "../queues/types.js";
 import { notWritable, taskNotFound } from "./access.js";
 import type { TaskLifecycle } from "./lifecycle.js";
-import { DEFAULT_ORDER, type OrderTerm, type TaskRepository, type TaskSelection } from "./repository.js";
+import { DEFAULT_ORDER, type OrderTerm, type TaskQueryRepository, type TaskSelection } from "./query-repository.js";
+import type { TaskRepository } from "./repository.js";
 import type { TaskRow } from "../infra/db/entities.js";
 import { cancelRefusal, isTerminal, resetRefusal, retryRefusal, TERMINAL_STATUSES } from "./status.js";
 import type { Caller, NewTask, Task, TaskEvent, Visibility } from "./types.js";
@@ -77,6 +78,8 @@ export type BatchTarget = { ids: readonly string[] } | { selection: Selection };
 
 export interface TaskServiceDeps {
   tasks: TaskRepository;
+  /** Lists, counts, facets and batch selections. */
+  queries: TaskQueryRepository;
   queues: QueueRepository;
   workflows: WorkflowGateway;
   lifecycle: TaskLifecycle;
@@ -175,7 +178,7 @@ export class TaskService {
       throw new InvalidArgumentError("page_token: does not match this order_by; pass next_page_token with the same request", "page_token");
     }
     const offset = cursor && "offset" in cursor ? cursor.offset : page && page > 1 ? (page - 1) * pageSize : undefined;
-    const { tasks, totalSize } = await this.deps.tasks.list({
+    const { tasks, totalSize } = await this.deps.queries.list({
       tenant: caller.tenant,
       ...selection,
       order,
@@ -195,7 +198,7 @@ export class TaskService {
   }
 
   async filterOptions(caller: Caller, selection: Selection) {
-    return this.deps.tasks.facets({ tenant: caller.tenant, ...selection, includePublic: false });
+    return this.deps.queries.facets({ tenant: caller.tenant, ...selection, includePublic: false });
   }
 
   /** Field-mask update: metadata any time (unless published); spec fields only while PENDING unless `force`. */
@@ -464,7 +467,7 @@ export class TaskService {
 
   private async resolveTarget(caller: Caller, target: BatchTarget): Promise<string[]> {
     if ("ids" in target) return [...new Set(target.ids)];
-    const ids = await this.deps.tasks.selectIds({ tenant: caller.tenant, ...target.selection }, BATCH_LIMIT + 1);
+    const ids = await this.deps.queries.selectIds({ tenant: caller.tenant, ...target.selection }, BATCH_LIMIT + 1);
     if (ids.length > BATCH_LIMIT) {
       throw new FailedPreconditionError(`filter matches more than ${BATCH_LIMIT} tasks; narrow it or page through with ids`);
     }
