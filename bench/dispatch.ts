@@ -33,13 +33,10 @@ import { loadConfig } from "../src/config.js";
 import { QueueService } from "../src/gen/taskyard/v1/queue_service_pb.js";
 import { TaskService } from "../src/gen/taskyard/v1/task_service_pb.js";
 import { createDataSource, migrate } from "../src/infra/db/data-source.js";
-import { findTemporalCli } from "../src/infra/local/binaries.js";
-import { startLocalMariaDb } from "../src/infra/local/mariadb.js";
-import { startTemporalDevServer } from "../src/infra/local/temporal-dev-server.js";
+import { startLocalServices } from "../src/infra/local/services.js";
 import { createLogger } from "../src/infra/logger.js";
 import { connectClient, connectWorker } from "../src/infra/temporal/connection.js";
 import { loadWorkflowBundle } from "../src/infra/temporal/worker.js";
-import { SEARCH_ATTRIBUTE_PROJECT, SEARCH_ATTRIBUTE_TYPE } from "../workflows/definitions.js";
 
 const LATENCY_TASKS = Number(process.env.BENCH_LATENCY_TASKS ?? 100);
 const TASKS = Number(process.env.BENCH_TASKS ?? 2000);
@@ -55,27 +52,15 @@ function percentile(sorted: readonly number[], p: number): number {
 }
 
 async function services(tmp: string): Promise<{ databaseUrl: string; temporalAddress: string }> {
-  let databaseUrl = process.env.BENCH_DATABASE_URL;
-  if (!databaseUrl) {
-    log("starting a private MariaDB …");
-    const db = await startLocalMariaDb({ dataDir: path.join(tmp, "mariadb"), database: "taskyard_bench" });
-    stops.push(() => db.stop());
-    databaseUrl = db.url;
-  }
-  let temporalAddress = process.env.BENCH_TEMPORAL_ADDRESS;
-  if (!temporalAddress) {
-    const binary = findTemporalCli();
-    if (!binary) throw new Error("temporal CLI not found: run `node scripts/bootstrap.mjs dev` or set BENCH_TEMPORAL_ADDRESS");
-    log("starting a Temporal dev server …");
-    const server = await startTemporalDevServer({
-      binary,
-      headless: true,
-      searchAttributes: { [SEARCH_ATTRIBUTE_TYPE]: "Keyword", [SEARCH_ATTRIBUTE_PROJECT]: "Keyword" },
-    });
-    stops.push(() => server.stop());
-    temporalAddress = server.address;
-  }
-  return { databaseUrl, temporalAddress };
+  log("starting a private MariaDB and a Temporal dev server (unless BENCH_DATABASE_URL / BENCH_TEMPORAL_ADDRESS) …");
+  const started = await startLocalServices({
+    databaseUrl: process.env.BENCH_DATABASE_URL,
+    temporalAddress: process.env.BENCH_TEMPORAL_ADDRESS,
+    mariadb: { dataDir: path.join(tmp, "mariadb"), database: "taskyard_bench" },
+    temporal: { headless: true },
+  });
+  stops.push(() => started.stop());
+  return started;
 }
 
 async function main(): Promise<void> {

@@ -11,6 +11,7 @@ import { runMigrate } from "./commands/migrate.js";
 import { runServe } from "./commands/serve.js";
 import { StartupError } from "./commands/shared.js";
 import { runWorker } from "./commands/worker.js";
+import { LocalServiceError } from "./infra/local/binaries.js";
 import { createLogger } from "./infra/logger.js";
 
 const COMMANDS: Record<string, string> = {
@@ -85,7 +86,7 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
-    if (err instanceof ConfigError || err instanceof StartupError) {
+    if (err instanceof ConfigError || err instanceof StartupError || err instanceof LocalServiceError) {
       process.stderr.write(`taskyard: ${err.message}\n`);
       process.exit(78); // EX_CONFIG
     }

@@ -12,11 +12,9 @@ import type { DataSource } from "typeorm";
 import { createDefaultRegistry } from "../../src/activities/handlers/registry.js";
 import { startApi } from "../../src/app/api.js";
 import { loadConfig } from "../../src/config.js";
-import { findTemporalCli } from "../../src/infra/local/binaries.js";
-import { startTemporalDevServer } from "../../src/infra/local/temporal-dev-server.js";
+import { startLocalTemporal } from "../../src/infra/local/services.js";
 import { createLogger } from "../../src/infra/logger.js";
 import { connectClient } from "../../src/infra/temporal/connection.js";
-import { SEARCH_ATTRIBUTE_PROJECT, SEARCH_ATTRIBUTE_TYPE } from "../../workflows/definitions.js";
 import { connectAndMigrate, log, startBenchDatabase } from "./database.js";
 
 export interface BenchServer {
@@ -38,14 +36,8 @@ export async function startBenchServer(opts: { poolSize?: number } = {}): Promis
 
     let temporalAddress = process.env.BENCH_TEMPORAL_ADDRESS?.trim();
     if (!temporalAddress) {
-      const binary = findTemporalCli();
-      if (!binary) throw new Error("temporal CLI not found: run `node scripts/bootstrap.mjs dev` or set BENCH_TEMPORAL_ADDRESS");
       const started = Date.now();
-      const server = await startTemporalDevServer({
-        binary,
-        headless: true,
-        searchAttributes: { [SEARCH_ATTRIBUTE_TYPE]: "Keyword", [SEARCH_ATTRIBUTE_PROJECT]: "Keyword" },
-      });
+      const server = await startLocalTemporal({ headless: true });
       stops.push(() => server.stop());
       temporalAddress = server.address;
       log(`Temporal dev server on ${server.address} ready in ${Date.now() - started} ms`);

@@ -12,13 +12,10 @@ import { createDefaultRegistry } from "../activities/handlers/registry.js";
 import { startApi } from "../app/api.js";
 import { startWorker } from "../app/worker.js";
 import { migrate } from "../infra/db/data-source.js";
-import { findTemporalCli } from "../infra/local/binaries.js";
-import { startLocalMariaDb } from "../infra/local/mariadb.js";
-import { startTemporalDevServer } from "../infra/local/temporal-dev-server.js";
+import { startLocalServices } from "../infra/local/services.js";
 import { connectClient, connectWorker } from "../infra/temporal/connection.js";
 import { loadWorkflowBundle } from "../infra/temporal/worker.js";
-import { SEARCH_ATTRIBUTE_PROJECT, SEARCH_ATTRIBUTE_TYPE } from "../../workflows/definitions.js";
-import { openDatabase, redactUrl, StartupError, untilSignal } from "./shared.js";
+import { openDatabase, redactUrl, untilSignal } from "./shared.js";
 
 /** Fixed dev ports, so URLs stay the same between runs. */
 const DEV_MARIADB_PORT = 3307;
@@ -34,29 +31,16 @@ export async function runDev(base: Config, logger: Logger): Promise<void> {
     const dataDir = path.resolve(base.dataDir);
     const info = { info: (msg: string) => logger.info(msg) };
 
-    let databaseUrl = base.databaseUrl;
-    if (!databaseUrl) {
-      const db = await startLocalMariaDb({ dataDir: path.join(dataDir, "mariadb"), port: DEV_MARIADB_PORT, database: "taskyard", logger: info });
-      stops.push(() => db.stop());
-      databaseUrl = db.url;
-    }
-
-    let temporal = base.temporal;
-    if (!temporal.address) {
-      const binary = findTemporalCli();
-      if (!binary) throw new StartupError("the temporal CLI was not found: run `node scripts/bootstrap.mjs dev`, set TEMPORAL_CLI_PATH, or point TEMPORAL_ADDRESS at a server");
-      const server = await startTemporalDevServer({
-        binary,
-        port: DEV_TEMPORAL_PORT,
-        uiPort: DEV_TEMPORAL_UI_PORT,
-        dbFilename: path.join(dataDir, "temporal.db"),
-        namespace: temporal.namespace,
-        searchAttributes: { [SEARCH_ATTRIBUTE_TYPE]: "Keyword", [SEARCH_ATTRIBUTE_PROJECT]: "Keyword" },
-        logger: info,
-      });
-      stops.push(() => server.stop());
-      temporal = { ...temporal, address: server.address, uiUrl: temporal.uiUrl ?? server.uiUrl };
-    }
+    const services = await startLocalServices({
+      databaseUrl: base.databaseUrl,
+      temporalAddress: base.temporal.address,
+      mariadb: { dataDir: path.join(dataDir, "mariadb"), port: DEV_MARIADB_PORT, database: "taskyard" },
+      temporal: { port: DEV_TEMPORAL_PORT, uiPort: DEV_TEMPORAL_UI_PORT, dbFilename: path.join(dataDir, "temporal.db"), namespace: base.temporal.namespace },
+      logger: info,
+    });
+    stops.push(() => services.stop());
+    const { databaseUrl } = services;
+    const temporal = { ...base.temporal, address: services.temporalAddress, uiUrl: base.temporal.uiUrl ?? services.temporalUiUrl };
     const auth = { ...base.auth, mode: base.auth.mode ?? "off" };
     // With authentication off, listen on loopback only unless told otherwise.
     const host = base.host ?? (auth.mode === "off" ? "127.0.0.1" : "0.0.0.0");

@@ -12,6 +12,9 @@ const VENV_TEMPORAL = fileURLToPath(new URL("../../../.tools/venv/bin/temporal",
 
 type Env = Record<string, string | undefined>;
 
+/** A local service cannot start because its program is missing: the message says what to do. */
+export class LocalServiceError extends Error {}
+
 function isExecutableFile(p: string): boolean {
   try {
     if (!statSync(p).isFile()) return false;

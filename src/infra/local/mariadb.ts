@@ -19,7 +19,7 @@ import os from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import mysql from "mysql2/promise";
-import { findMariaDbBinaries } from "./binaries.js";
+import { findMariaDbBinaries, LocalServiceError } from "./binaries.js";
 import { describeExit, spawnManaged } from "./child-process.js";
 import { freePort } from "./free-port.js";
 
@@ -51,7 +51,7 @@ const isRoot = () => typeof process.getuid === "function" && process.getuid() ==
 export async function startLocalMariaDb(opts: LocalMariaDbOptions): Promise<LocalMariaDb> {
   const bins = findMariaDbBinaries();
   if (!bins) {
-    throw new Error(
+    throw new LocalServiceError(
       "MariaDB server binaries (mariadbd, mariadb-install-db) not found in MARIADB_BIN_DIR, PATH, /usr/sbin, /usr/bin: " +
         "run `node scripts/bootstrap.mjs dev` (or install mariadb-server 10.11+), or point DATABASE_URL at an existing server.",
     );
