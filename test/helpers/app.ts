@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import type { DescService } from "@bufbuild/protobuf";
-import { Code, ConnectError, createClient, type Client, type Interceptor } from "@connectrpc/connect";
+import { createClient, type Client, type Interceptor } from "@connectrpc/connect";
 import { createConnectTransport, createGrpcTransport } from "@connectrpc/connect-node";
 import type { Client as TemporalClient } from "@temporalio/client";
 import type { NativeConnection } from "@temporalio/worker";
@@ -141,15 +141,6 @@ export function spawnWorkerProcess(queues: string[], env: Record<string, string>
   return child;
 }
 
-/** The gRPC code a call failed with; throws when it did not fail. */
-export async function codeOf(p: Promise<unknown>): Promise<Code> {
-  try {
-    await p;
-  } catch (err) {
-    return ConnectError.from(err).code;
-  }
-  throw new Error("expected the call to fail");
-}
 
 const TERMINAL = [TaskStatus.COMPLETED, TaskStatus.COMPLETED_WITH_ERRORS, TaskStatus.FAILED, TaskStatus.CANCELLED];
 export const isTerminal = (t: Task): boolean => TERMINAL.includes(t.status);

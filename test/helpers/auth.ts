@@ -4,7 +4,6 @@
  * create API keys straight in the database (what `taskyard apikey create` does).
  */
 import { createServer, type Server } from "node:http";
-import { Code, ConnectError } from "@connectrpc/connect";
 import type { AddressInfo } from "node:net";
 import { exportJWK, exportSPKI, generateKeyPair, SignJWT, UnsecuredJWT, type CryptoKey, type JWK, type JWTPayload } from "jose";
 import type { DataSource } from "typeorm";
@@ -99,27 +98,6 @@ export async function createApiKey(dataSource: DataSource, tenant: string, role:
   const service = new ApiKeyService({ keys: new ApiKeyRepository(dataSource.manager) });
   const { key, token } = await service.create({ tenant, principal: "test-setup" }, { displayName: `${role} key for tests`, role, expireTime: options.expireTime ?? null });
   return { id: key.id, token };
-}
-
-/** The gRPC code name of a failed call, or "OK". */
-export async function codeOf(call: Promise<unknown> | (() => Promise<unknown>)): Promise<string> {
-  try {
-    await (typeof call === "function" ? call() : call);
-    return "OK";
-  } catch (err) {
-    return Code[ConnectError.from(err).code];
-  }
-}
-
-/** The gRPC code name and raw message of a failed call; `{ code: "OK", message: "" }` if it succeeded. */
-export async function failure(call: () => Promise<unknown>): Promise<{ code: string; message: string }> {
-  try {
-    await call();
-    return { code: "OK", message: "" };
-  } catch (err) {
-    const e = ConnectError.from(err);
-    return { code: Code[e.code], message: e.rawMessage };
-  }
 }
 
 /** Tenant names unique to one test run, so suites never see each other's rows. */

@@ -14,7 +14,8 @@ import { createLogger } from "../../src/infra/logger.js";
 import { ApiKeyService, ListApiKeysResponseSchema, Role } from "../../src/gen/taskyard/v1/api_key_service_pb.js";
 import { TaskService } from "../../src/gen/taskyard/v1/task_service_pb.js";
 import { startTestApp, testEnv, waitFor, type TestApp } from "../helpers/app.js";
-import { codeOf, createApiKey, startTestIdp, uniqueTenant, type TestIdp } from "../helpers/auth.js";
+import { createApiKey, startTestIdp, uniqueTenant, type TestIdp } from "../helpers/auth.js";
+import { codeOf } from "../helpers/rpc.js";
 
 let idp: TestIdp;
 let app: TestApp;

@@ -75,7 +75,7 @@ describe("queue resources", () => {
 
   it("always has the default queue, which cannot be created again or deleted", async () => {
     expect((await queues.getQueue({ name: "default" })).name).toBe("default");
-    expect(await codeOf(queues.createQueue({ queue: { name: "default" } }))).toBe(Code.AlreadyExists);
+    expect(await codeOf(queues.createQueue({ queue: { name: "default" } }))).toBe("AlreadyExists");
     const refused = await errorOf(queues.deleteQueue({ name: "default", force: true }));
     expect(refused.code).toBe(Code.FailedPrecondition);
     expect(refused.rawMessage).toMatch(/^name: /);
@@ -83,7 +83,7 @@ describe("queue resources", () => {
 
   it("answers ALREADY_EXISTS for a taken name", async () => {
     const { name } = await makeQueue(queues, "dup");
-    expect(await codeOf(queues.createQueue({ queue: { name } }))).toBe(Code.AlreadyExists);
+    expect(await codeOf(queues.createQueue({ queue: { name } }))).toBe("AlreadyExists");
   });
 
   it("answers NOT_FOUND for an unknown queue from every per-queue RPC", async () => {
@@ -102,7 +102,7 @@ describe("queue resources", () => {
       ["GetQueueStats", () => queues.getQueueStats({ name })],
       ["PurgeQueue", () => queues.purgeQueue({ name })],
     ];
-    for (const [rpc, call] of calls) expect(await codeOf(call()), rpc).toBe(Code.NotFound);
+    for (const [rpc, call] of calls) expect(await codeOf(call()), rpc).toBe("NotFound");
     expect((await getTask(task.id)).status).toBe(TaskStatus.PENDING);
   });
 
@@ -170,12 +170,12 @@ describe("tasks in queues", () => {
     // Again into the same queue: answered as is.
     expect((await queues.enqueueTask({ name: q.name, taskId: task.id })).task!.status).toBe(TaskStatus.QUEUED);
     // Into another queue while queued here: refused.
-    expect(await codeOf(queues.enqueueTask({ name: "default", taskId: task.id }))).toBe(Code.FailedPrecondition);
+    expect(await codeOf(queues.enqueueTask({ name: "default", taskId: task.id }))).toBe("FailedPrecondition");
 
     const dequeued = await queues.dequeueTask({ name: q.name, taskId: task.id });
     expect(dequeued.status).toBe(TaskStatus.PENDING);
     expect((await queues.listQueueEntries({ name: q.name })).entries).toEqual([]);
-    expect(await codeOf(queues.dequeueTask({ name: q.name, taskId: task.id }))).toBe(Code.FailedPrecondition);
+    expect(await codeOf(queues.dequeueTask({ name: q.name, taskId: task.id }))).toBe("FailedPrecondition");
     const { events } = await app.grpc.listTaskEvents({ id: task.id });
     expect(events.map((e) => [e.toStatus, e.reason])).toEqual([
       [TaskStatus.PENDING, "CREATED"],
@@ -219,12 +219,12 @@ describe("tasks in queues", () => {
     expect(await statusCounts(app, tasks.map((t) => t.id))).toEqual({ QUEUED: 2 });
 
     await queues.deleteQueue({ name: q.name, force: true });
-    expect(await codeOf(queues.getQueue({ name: q.name }))).toBe(Code.NotFound);
+    expect(await codeOf(queues.getQueue({ name: q.name }))).toBe("NotFound");
     for (const t of tasks) expect(await getTask(t.id)).toMatchObject({ status: TaskStatus.CANCELLED, statusReason: "QUEUE_DELETED" });
 
     const empty = await makeQueue(queues, "del-empty");
     await queues.deleteQueue({ name: empty.name });
-    expect(await codeOf(queues.getQueue({ name: empty.name }))).toBe(Code.NotFound);
+    expect(await codeOf(queues.getQueue({ name: empty.name }))).toBe("NotFound");
   });
 });
 

@@ -8,7 +8,7 @@ import { createGrpcTransport } from "@connectrpc/connect-node";
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import { QueueService, type QueueSchema } from "../../src/gen/taskyard/v1/queue_service_pb.js";
 import { uniqueLabel, type TestApp } from "../helpers/app.js";
-export { codeOf } from "../helpers/app.js";
+export { codeOf } from "../helpers/rpc.js";
 
 export type QueueClient = Client<typeof QueueService>;
 

@@ -151,8 +151,8 @@ describe("MoveTask", () => {
     const err = await errorOf(move(q.name, pending.id, Position.FRONT));
     expect(err.code).toBe(Code.FailedPrecondition);
     expect(err.rawMessage).toMatch(/^task_id: .*is not queued in .* \(it is PENDING\)/);
-    expect(await codeOf(move(q.name, "01890000-0000-7000-8000-00000000dead", Position.FRONT))).toBe(Code.NotFound);
-    expect(await codeOf(move(q.name, pending.id, Position.UNSPECIFIED))).toBe(Code.InvalidArgument);
+    expect(await codeOf(move(q.name, "01890000-0000-7000-8000-00000000dead", Position.FRONT))).toBe("NotFound");
+    expect(await codeOf(move(q.name, pending.id, Position.UNSPECIFIED))).toBe("InvalidArgument");
   });
 });
 

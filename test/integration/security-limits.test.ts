@@ -11,7 +11,8 @@ import { RetryInfoSchema } from "../../src/gen/google/rpc/error_details_pb.js";
 import type { Task } from "../../src/gen/taskyard/v1/task_pb.js";
 import { CreateTaskRequestSchema, TaskService } from "../../src/gen/taskyard/v1/task_service_pb.js";
 import { startTestApp, waitFor, type TestApp } from "../helpers/app.js";
-import { codeOf, startTestIdp, uniqueTenant, type TestIdp } from "../helpers/auth.js";
+import { startTestIdp, uniqueTenant, type TestIdp } from "../helpers/auth.js";
+import { codeOf } from "../helpers/rpc.js";
 
 let idp: TestIdp;
 let app: TestApp;

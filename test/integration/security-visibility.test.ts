@@ -12,7 +12,8 @@ import { Position, QueueService } from "../../src/gen/taskyard/v1/queue_service_
 import { TaskVisibility, type Task } from "../../src/gen/taskyard/v1/task_pb.js";
 import { TaskService } from "../../src/gen/taskyard/v1/task_service_pb.js";
 import { startTestApp, uniqueLabel, type TestApp } from "../helpers/app.js";
-import { codeOf, failure, startTestIdp, uniqueTenant, type TestIdp } from "../helpers/auth.js";
+import { startTestIdp, uniqueTenant, type TestIdp } from "../helpers/auth.js";
+import { codeOf, failure } from "../helpers/rpc.js";
 
 let idp: TestIdp;
 let app: TestApp;
