@@ -6,7 +6,7 @@
  * in the datadir: a second run skips seeding and only applies new migrations to the seeded
  * rows), then times the queries a UI makes through the
  * real code path — validateListTasks (the RPC's request validation and AIP-160 compilation) →
- * TaskService.list → TaskRepository — and prints p50/p95 per query over 30 runs, the cost of each
+ * TaskQueryService.list → TaskQueryRepository — and prints p50/p95 per query over 30 runs, the cost of each
  * SQL statement the call sent (the total_size COUNT among them) and the EXPLAIN of each.
  *
  * Env: BENCH_DATABASE_URL (existing server; nothing started), BENCH_DATA_DIR (private server's
@@ -20,16 +20,14 @@ import { create } from "@bufbuild/protobuf";
 import type { DataSource } from "typeorm";
 import { ListTasksRequestSchema, type ListTasksRequest } from "../src/gen/taskyard/v1/task_service_pb.js";
 import { TaskStatus } from "../src/gen/taskyard/v1/task_pb.js";
-import { QueueRepository } from "../src/queues/repository.js";
 import { validateListTasks } from "../src/rpc/validate.js";
-import { TaskLifecycle } from "../src/tasks/lifecycle.js";
 import { EXACT_TOTAL_LIMIT, TaskQueryRepository } from "../src/tasks/query-repository.js";
 import { TaskRepository } from "../src/tasks/repository.js";
-import { keysetPageToken, TaskService } from "../src/tasks/service.js";
-import type { WorkflowGateway } from "../src/tasks/workflow-gateway.js";
+import { keysetPageToken } from "../src/tasks/page-tokens.js";
+import { TaskQueryService } from "../src/tasks/query-service.js";
 import { log, serverVersion, startBenchDatabase, tunePrivateServer } from "./lib/database.js";
 import { describePlan, explain, fmtMs, SqlCapture, time, type CapturedQuery } from "./lib/measure.js";
-import { prepareDataset, TYPES } from "./lib/seed.js";
+import { prepareDataset } from "./lib/seed.js";
 import { afterSeed } from "./lib/derived.js";
 
 const TASKS = Number(process.env.BENCH_TASKS ?? 1_000_000);
@@ -44,12 +42,6 @@ interface Case {
   name: string;
   req: Req | (() => Promise<Req>);
 }
-
-const noWorkflows: WorkflowGateway = {
-  start: () => Promise.reject(new Error("bench: no Temporal")),
-  abort: () => Promise.reject(new Error("bench: no Temporal")),
-  describe: () => Promise.reject(new Error("bench: no Temporal")),
-};
 
 async function main(): Promise<void> {
   const db = await startBenchDatabase({ dataDir: process.env.BENCH_DATA_DIR ?? ".data/bench/mariadb", database: "taskyard_bench" });
@@ -101,17 +93,9 @@ async function warmUp(ds: DataSource): Promise<void> {
 
 async function run(ds: DataSource): Promise<void> {
   const capture = SqlCapture.install(ds);
-  const tasks = new TaskRepository(ds.manager);
-  const service = new TaskService({
-    tasks,
-    queries: new TaskQueryRepository(ds.manager),
-    queues: new QueueRepository(ds.manager),
-    workflows: noWorkflows,
-    lifecycle: new TaskLifecycle(tasks),
-    knownTypes: new Set(TYPES),
-  });
+  const reads = new TaskQueryService({ tasks: new TaskRepository(ds.manager), queries: new TaskQueryRepository(ds.manager) });
   const caller = { tenant: "default", principal: "bench" };
-  const list = (req: Req) => service.list(caller, validateListTasks(create(ListTasksRequestSchema, req)));
+  const list = (req: Req) => reads.list(caller, validateListTasks(create(ListTasksRequestSchema, req)));
 
   // The position of the 100,000th task newest-first: the last task of page 5,000 (page size 20).
   const deepToken = async (extra: Req) => {
@@ -170,7 +154,7 @@ async function run(ds: DataSource): Promise<void> {
     if (process.env.BENCH_SQL) for (const q of queries) console.log(`    SQL: ${q.sql} -- ${JSON.stringify(q.params)}`);
   }
   await consistencyChecks(list);
-  console.log(`\nsummary (${RUNS} runs each, through TaskService.list):\n  ${summary.join("\n  ")}`);
+  console.log(`\nsummary (${RUNS} runs each, through TaskQueryService.list):\n  ${summary.join("\n  ")}`);
 }
 
 /**

@@ -32,6 +32,7 @@ import { startApiServer } from "../rpc/server.js";
 import { TaskLifecycle } from "../tasks/lifecycle.js";
 import { TaskQueryRepository } from "../tasks/query-repository.js";
 import { TaskRepository } from "../tasks/repository.js";
+import { TaskQueryService } from "../tasks/query-service.js";
 import { TaskService } from "../tasks/service.js";
 
 export interface ApiDeps {
@@ -63,9 +64,12 @@ export async function startApi({ config, dataSource, client, registry, logger }:
     onDispatched: (n) => metrics.tasksDispatched.inc(n),
   });
   const queues = new QueueRepository(dataSource.manager);
+  const queries = new TaskQueryRepository(dataSource.manager);
+  const reads = new TaskQueryService({ tasks, queries });
   const service = new TaskService({
     tasks,
-    queries: new TaskQueryRepository(dataSource.manager),
+    queries,
+    reads,
     queues,
     workflows,
     lifecycle,
@@ -107,6 +111,7 @@ export async function startApi({ config, dataSource, client, registry, logger }:
   const server = await startApiServer({
     routes: createRoutes({
       service,
+      reads,
       queues: queueService,
       health,
       apiKeys,

@@ -14,7 +14,9 @@ import {
   ListTasksResponseSchema,
   type TaskService as TaskServiceDesc,
 } from "../gen/taskyard/v1/task_service_pb.js";
-import type { BatchResult, BatchTarget, TaskService } from "../tasks/service.js";
+import type { BatchResult, BatchTarget } from "../tasks/inputs.js";
+import type { TaskQueryService } from "../tasks/query-service.js";
+import type { TaskService } from "../tasks/service.js";
 import type { Caller, Task } from "../tasks/types.js";
 import { callerOf } from "./caller.js";
 import { eventToPb, taskToPb } from "./convert.js";
@@ -39,12 +41,13 @@ import {
 
 export interface TaskHandlerDeps {
   service: TaskService;
+  reads: TaskQueryService;
   temporalUiUrl: (workflowId: string | null, runId: string | null) => string;
   /** Retry policy and timeouts per task type (the handler registry's). */
   defaultsFor: DefaultsFor;
 }
 
-export function createTaskHandlers({ service, temporalUiUrl, defaultsFor }: TaskHandlerDeps): ServiceImpl<typeof TaskServiceDesc> {
+export function createTaskHandlers({ service, reads, temporalUiUrl, defaultsFor }: TaskHandlerDeps): ServiceImpl<typeof TaskServiceDesc> {
   /** The converter for one call: tasks of another tenant (public ones) come back read_only. */
   const toPbFor = (ctx: HandlerContext) => {
     const { tenant } = callerOf(ctx);
@@ -75,16 +78,16 @@ export function createTaskHandlers({ service, temporalUiUrl, defaultsFor }: Task
     },
 
     async getTask(req, ctx) {
-      return toPbFor(ctx)(await service.get(callerOf(ctx), validateId("id", req.id)));
+      return toPbFor(ctx)(await reads.get(callerOf(ctx), validateId("id", req.id)));
     },
 
     async batchGetTasks(req, ctx) {
-      const tasks = await service.getMany(callerOf(ctx), validateIds("ids", req.ids));
+      const tasks = await reads.getMany(callerOf(ctx), validateIds("ids", req.ids));
       return create(BatchGetTasksResponseSchema, { tasks: tasks.map(toPbFor(ctx)) });
     },
 
     async listTasks(req, ctx) {
-      const page = await service.list(callerOf(ctx), validateListTasks(req));
+      const page = await reads.list(callerOf(ctx), validateListTasks(req));
       return create(ListTasksResponseSchema, { tasks: page.tasks.map(toPbFor(ctx)), nextPageToken: page.nextPageToken, totalSize: page.totalSize });
     },
 
@@ -105,7 +108,7 @@ export function createTaskHandlers({ service, temporalUiUrl, defaultsFor }: Task
         filter: "",
         includeArchived: req.includeArchived,
       });
-      const f = await service.filterOptions(callerOf(ctx), selection);
+      const f = await reads.filterOptions(callerOf(ctx), selection);
       const opts = (xs: Array<{ value: string; count: number }>) => xs.map((x) => ({ value: x.value, count: BigInt(x.count) }));
       return create(GetTaskFilterOptionsResponseSchema, {
         projects: opts(f.projects),
@@ -157,17 +160,17 @@ export function createTaskHandlers({ service, temporalUiUrl, defaultsFor }: Task
     },
 
     async listTaskEvents(req, ctx) {
-      const page = await service.listEvents(callerOf(ctx), validateId("id", req.id), validatePageSize("page_size", req.pageSize, 100), req.pageToken);
+      const page = await reads.listEvents(callerOf(ctx), validateId("id", req.id), validatePageSize("page_size", req.pageSize, 100), req.pageToken);
       return create(ListTaskEventsResponseSchema, { events: page.events.map(eventToPb), nextPageToken: page.nextPageToken });
     },
 
     async *watchTask(req, ctx) {
       const toPb = toPbFor(ctx);
-      for await (const task of service.watch(callerOf(ctx), validateId("id", req.id), ctx.signal)) yield toPb(task);
+      for await (const task of reads.watch(callerOf(ctx), validateId("id", req.id), ctx.signal)) yield toPb(task);
     },
 
     async waitTask(req, ctx) {
-      return toPbFor(ctx)(await service.wait(callerOf(ctx), validateId("id", req.id), validateWaitTimeout(req.timeout), ctx.signal));
+      return toPbFor(ctx)(await reads.wait(callerOf(ctx), validateId("id", req.id), validateWaitTimeout(req.timeout), ctx.signal));
     },
 
     batchCancelTasks(req, ctx) {

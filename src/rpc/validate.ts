@@ -14,7 +14,7 @@ import type {
   UpdateTaskRequest,
 } from "../gen/taskyard/v1/task_service_pb.js";
 import { TaskVisibility, type Task as PbTask } from "../gen/taskyard/v1/task_pb.js";
-import { BATCH_LIMIT, type BatchTarget, type CloneOverrides, type CreateTaskInput, type ListTasksInput, type Selection, type TaskUpdate } from "../tasks/service.js";
+import { BATCH_LIMIT, type BatchTarget, type CloneOverrides, type CreateTaskInput, type ListTasksInput, type Selection, type TaskUpdate } from "../tasks/inputs.js";
 import { DEFAULT_ORDER, ORDER_COLUMNS, type OrderColumn, type OrderTerm, type TimeBounds } from "../tasks/query-repository.js";
 import { DEFAULT_QUEUE, QUEUE_NAME_RE } from "../queues/types.js";
 import type { TaskStatus } from "../tasks/status.js";

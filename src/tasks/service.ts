@@ -1,7 +1,7 @@
 /**
- * The task service: every task use case of TaskService, transport-free. Handlers in rpc/
- * convert requests into these inputs; the execution side (activities, reconciler) uses
- * TaskLifecycle. Invariants kept here: a task and its queue entry are written in one
+ * The task service: every use case of TaskService that creates or changes tasks, transport-free
+ * (the reads are TaskQueryService's, query-service.ts). Handlers in rpc/ convert requests into
+ * these inputs (inputs.ts); the execution side (activities, reconciler) uses TaskLifecycle. Invariants kept here: a task and its queue entry are written in one
  * transaction; every status change goes through TaskRepository.transition (compare-and-set +
  * event); the tenant of the caller scopes every read and write — reads also reach other
  * tenants' PUBLIC tasks, writes never (PERMISSION_DENIED, since the caller can see the task).
@@ -10,76 +10,23 @@ import { v7 as uuidv7 } from "uuid";
 import { AlreadyExistsError, DomainError, FailedPreconditionError, InvalidArgumentError } from "../domain/errors.js";
 import type { QueueRepository } from "../queues/repository.js";
 import { DEFAULT_QUEUE, type Queue } from "../queues/types.js";
-import { notWritable, taskNotFound } from "./access.js";
-import type { TaskLifecycle } from "./lifecycle.js";
-import { DEFAULT_ORDER, type OrderTerm, type TaskQueryRepository, type TaskSelection } from "./query-repository.js";
-import type { TaskRepository } from "./repository.js";
 import type { TaskRow } from "../infra/db/entities.js";
+import { notWritable } from "./access.js";
+import { BATCH_LIMIT, SPEC_FIELDS, type BatchResult, type BatchTarget, type CloneOverrides, type CreateTaskInput, type TaskUpdate } from "./inputs.js";
+import type { TaskLifecycle } from "./lifecycle.js";
+import type { TaskQueryRepository } from "./query-repository.js";
+import type { TaskQueryService } from "./query-service.js";
+import type { TaskRepository } from "./repository.js";
 import { cancelRefusal, isTerminal, resetRefusal, retryRefusal, TERMINAL_STATUSES } from "./status.js";
-import type { Caller, NewTask, Task, TaskEvent, Visibility } from "./types.js";
+import type { Caller, Task, Visibility } from "./types.js";
 import type { WorkflowGateway } from "./workflow-gateway.js";
-
-export interface CreateTaskInput {
-  task: NewTask;
-  requestId: string | null;
-  validateOnly: boolean;
-  start: boolean;
-}
-
-export type Selection = Omit<TaskSelection, "tenant">;
-
-export interface ListTasksInput extends Selection {
-  order: readonly OrderTerm[];
-  pageSize: number;
-  pageToken?: string;
-  page?: number;
-}
-
-/** Spec and metadata a client may change with UpdateTask (the field mask's paths). */
-export interface TaskUpdate {
-  name?: string;
-  comment?: string;
-  tags?: string[];
-  labels?: Record<string, string>;
-  project?: string;
-  // Spec fields: only while PENDING unless `force`.
-  type?: string;
-  params?: NewTask["params"];
-  queue?: string;
-  priority?: number;
-  retryPolicy?: NewTask["retryPolicy"];
-  timeouts?: NewTask["timeouts"];
-  dedupeKey?: string | null;
-  visibility?: Visibility;
-}
-export const METADATA_FIELDS = ["name", "comment", "tags", "labels", "project", "visibility"] as const;
-export const SPEC_FIELDS = ["type", "params", "queue", "priority", "retryPolicy", "timeouts", "dedupeKey"] as const;
-
-export interface CloneOverrides {
-  name?: string;
-  params?: NewTask["params"];
-  labels?: Record<string, string>;
-  tags?: string[];
-  project?: string;
-  queue?: string;
-  parentId?: string;
-  priority?: number;
-}
-
-/** One task's outcome inside a Batch… RPC. */
-export interface BatchResult {
-  id: string;
-  ok: boolean;
-  error?: DomainError;
-}
-
-/** How a Batch… RPC picks its tasks: explicit ids, or a selection (an AIP-160 filter). */
-export type BatchTarget = { ids: readonly string[] } | { selection: Selection };
 
 export interface TaskServiceDeps {
   tasks: TaskRepository;
-  /** Lists, counts, facets and batch selections. */
+  /** Batch selections by filter. */
   queries: TaskQueryRepository;
+  /** Reads a task for clone and for the answers of changes. */
+  reads: TaskQueryService;
   queues: QueueRepository;
   workflows: WorkflowGateway;
   lifecycle: TaskLifecycle;
@@ -88,11 +35,6 @@ export interface TaskServiceDeps {
   /** Called after a task entered a queue, so the dispatcher wakes at once. */
   onEnqueued?: () => void;
 }
-
-/** Most tasks one Batch… RPC touches; a filter matching more is refused. */
-export const BATCH_LIMIT = 1000;
-/** How often WatchTask and WaitTask look at the task (they also work across replicas). */
-export const WATCH_POLL_MS = 250;
 
 export class TaskService {
   constructor(private readonly deps: TaskServiceDeps) {}
@@ -154,51 +96,6 @@ export class TaskService {
     if (fresh.some((t) => t.status === "QUEUED")) this.deps.onEnqueued?.();
     const stored = new Map((await tasks.getMany(caller.tenant, fresh.map((t) => t.id))).map((t) => [t.id, t]));
     return answers.map((t) => stored.get(t!.id) ?? t!);
-  }
-
-  /** A task the caller may read: its tenant's, or another tenant's PUBLIC one. */
-  async get(caller: Caller, id: string): Promise<Task> {
-    const task = await this.deps.tasks.get(caller.tenant, id, { includePublic: true });
-    if (!task) throw taskNotFound(id);
-    return task;
-  }
-
-  async getMany(caller: Caller, ids: readonly string[]): Promise<Task[]> {
-    const found = new Map((await this.deps.tasks.getMany(caller.tenant, ids, { includePublic: true })).map((t) => [t.id, t]));
-    return ids.map((id) => found.get(id) ?? (() => { throw taskNotFound(id); })());
-  }
-
-  async list(caller: Caller, input: ListTasksInput): Promise<{ tasks: Task[]; nextPageToken: string; totalSize: number }> {
-    const { order, pageSize, pageToken, page, ...selection } = input;
-    const keyset = isDefaultOrder(order);
-    const cursor = pageToken ? decodePageToken(pageToken) : undefined;
-    // Offset tokens (from `page` requests or custom orders) are valid in any order; keyset
-    // tokens only in the default one.
-    if (cursor && "createTime" in cursor && !keyset) {
-      throw new InvalidArgumentError("page_token: does not match this order_by; pass next_page_token with the same request", "page_token");
-    }
-    const offset = cursor && "offset" in cursor ? cursor.offset : page && page > 1 ? (page - 1) * pageSize : undefined;
-    const { tasks, totalSize } = await this.deps.queries.list({
-      tenant: caller.tenant,
-      ...selection,
-      order,
-      after: cursor && "createTime" in cursor ? cursor : undefined,
-      offset,
-      limit: pageSize + 1,
-    });
-    const hasMore = tasks.length > pageSize;
-    const rows = hasMore ? tasks.slice(0, pageSize) : tasks;
-    const last = rows[rows.length - 1];
-    let nextPageToken = "";
-    if (hasMore && last) {
-      // Keyset for the default order (stable under inserts, fast at any depth); offset otherwise.
-      nextPageToken = keyset && !page ? encodeKeyset(last) : encodeOffset((offset ?? 0) + pageSize);
-    }
-    return { tasks: rows, nextPageToken, totalSize };
-  }
-
-  async filterOptions(caller: Caller, selection: Selection) {
-    return this.deps.queries.facets({ tenant: caller.tenant, ...selection, includePublic: false });
   }
 
   /** Field-mask update: metadata any time (unless published); spec fields only while PENDING unless `force`. */
@@ -332,7 +229,7 @@ export class TaskService {
 
   /** A new task with the source's spec and the overrides; its parent is the source unless overridden. */
   async clone(caller: Caller, id: string, overrides: CloneOverrides, start: boolean, requestId: string | null): Promise<Task> {
-    const source = await this.get(caller, id);
+    const source = await this.deps.reads.get(caller, id);
     // Another tenant's public task: its queue and parent are not the caller's, and a clone of
     // it stays within the caller's tenant (default queue, no parent, unless overridden).
     const own = source.tenant === caller.tenant;
@@ -394,43 +291,6 @@ export class TaskService {
     return this.patchTask(caller, id, { published: true });
   }
 
-  async listEvents(caller: Caller, id: string, pageSize: number, pageToken: string): Promise<{ events: TaskEvent[]; nextPageToken: string }> {
-    const task = await this.get(caller, id);
-    const afterId = pageToken ? decodeEventToken(pageToken) : undefined;
-    const { events } = await this.deps.tasks.listEvents(task.tenant, id, afterId, pageSize + 1);
-    const hasMore = events.length > pageSize;
-    const page = hasMore ? events.slice(0, pageSize) : events;
-    const last = page[page.length - 1];
-    return { events: page, nextPageToken: hasMore && last ? Buffer.from(`e:${last.sequence}`).toString("base64url") : "" };
-  }
-
-  /** The task now and after every change, until it is terminal (or the caller goes away). */
-  async *watch(caller: Caller, id: string, signal: AbortSignal): AsyncGenerator<Task> {
-    let last = await this.get(caller, id);
-    yield last;
-    while (!isTerminal(last.status) && !signal.aborted) {
-      await sleep(WATCH_POLL_MS, signal);
-      if (signal.aborted) return;
-      const now = await this.deps.tasks.get(caller.tenant, id, { includePublic: true });
-      if (!now) throw taskNotFound(id); // deleted, or made private by its tenant
-      if (now.updateTime.getTime() !== last.updateTime.getTime() || now.status !== last.status) {
-        last = now;
-        yield now;
-      }
-    }
-  }
-
-  /** Waits until the task is terminal or `timeoutMs` passed; answers the task as it is then. */
-  async wait(caller: Caller, id: string, timeoutMs: number, signal: AbortSignal): Promise<Task> {
-    const deadline = Date.now() + timeoutMs;
-    let task = await this.get(caller, id);
-    while (!isTerminal(task.status) && Date.now() < deadline && !signal.aborted) {
-      await sleep(Math.min(WATCH_POLL_MS, deadline - Date.now()), signal);
-      task = await this.get(caller, id);
-    }
-    return task;
-  }
-
   /** Runs `op` for every targeted task, one result each; a failure of one does not stop the rest. */
   async batch(caller: Caller, target: BatchTarget, op: (id: string) => Promise<unknown>): Promise<BatchResult[]> {
     const ids = await this.resolveTarget(caller, target);
@@ -477,7 +337,7 @@ export class TaskService {
   private async patchTask(caller: Caller, id: string, set: Partial<TaskRow>): Promise<Task> {
     const changed = await this.deps.tasks.patch(caller.tenant, id, set);
     if (changed === 0) throw await notWritable(this.deps.tasks, caller.tenant, id);
-    return this.get(caller, id);
+    return this.deps.reads.get(caller, id);
   }
 
   /** The caller's own task, for a write. */
@@ -589,49 +449,3 @@ const CLEARED_EXECUTION: Partial<TaskRow> = {
   artifacts: [],
   executionAttempt: 0,
 };
-
-function isDefaultOrder(order: readonly OrderTerm[]): boolean {
-  return order.length === 1 && order[0]!.column === DEFAULT_ORDER[0]!.column && order[0]!.desc;
-}
-
-/** Resolves after `ms`, or at once when `signal` aborts; leaves no listener behind. */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, Math.max(0, ms));
-    signal.addEventListener("abort", done, { once: true });
-  });
-}
-
-// Page tokens are opaque to clients: base64url of the keyset position or of an offset.
-function encodeKeyset(task: Task): string {
-  return keysetPageToken(task);
-}
-
-/** The page token of the default order that continues after `position` (benchmarks build deep tokens with it). */
-export function keysetPageToken(position: { createTime: Date; id: string }): string {
-  return Buffer.from(`t:${position.createTime.getTime()}:${position.id}`).toString("base64url");
-}
-
-function encodeOffset(offset: number): string {
-  return Buffer.from(`o:${offset}`).toString("base64url");
-}
-
-function decodePageToken(token: string): { createTime: Date; id: string } | { offset: number } {
-  const text = Buffer.from(token, "base64url").toString("utf8");
-  const keyset = /^t:(\d{1,15}):([0-9a-f-]{36})$/.exec(text);
-  if (keyset) return { createTime: new Date(Number(keyset[1])), id: keyset[2]! };
-  const offset = /^o:(\d{1,9})$/.exec(text);
-  if (offset) return { offset: Number(offset[1]) };
-  throw new InvalidArgumentError("page_token: invalid page token; pass next_page_token from a previous response", "page_token");
-}
-
-function decodeEventToken(token: string): string {
-  const m = /^e:(\d{1,20})$/.exec(Buffer.from(token, "base64url").toString("utf8"));
-  if (!m) throw new InvalidArgumentError("page_token: invalid page token", "page_token");
-  return m[1]!;
-}
