@@ -11,6 +11,7 @@ import type { SqlFragment } from "./filter/index.js";
 import { rowToTask } from "./mapping.js";
 import { TaskRepository } from "./repository.js";
 import { SCOPES, type Scope } from "./scope.js";
+import { keysetIndex, LABEL_EQUALS_OR_PLACEHOLDER, LABEL_PATH, labelValueKey, likePattern, planSelection, type SelectionPlan } from "./selection-plan.js";
 import type { TaskStatus } from "./status.js";
 import type { Task } from "./types.js";
 
@@ -82,11 +83,11 @@ export class TaskQueryRepository {
    *   on (tenant) and reads every newer row first (≈0.3–0.9 s at depth 100,000);
    * - offset page: the ids through the covering index (O(offset) index entries), then the rows;
    * - total_size: see countMatches (a FULLTEXT search counts all its matches with the page);
-   * - labels and search: see plan and select.
+   * - labels and search: see planSelection (selection-plan.ts) and select.
    */
   async list(q: TaskListQuery): Promise<{ tasks: Task[]; totalSize: number }> {
     return dbCall(async () => {
-      const plan = await this.plan(q);
+      const plan = await planSelection(this.manager, q);
       if (q.includePublic) return this.listWithPublic(q, plan);
       const page = this.select(q, plan, "page");
       for (const term of q.order) page.addOrderBy(ORDER_COLUMNS[term.column], term.desc ? "DESC" : "ASC");
@@ -203,7 +204,7 @@ export class TaskQueryRepository {
   /** Ids of the tasks a selection matches, newest first, at most `limit` (+1 to detect overflow). */
   async selectIds(q: TaskSelection, limit: number): Promise<string[]> {
     const rows = await dbCall(async () =>
-      this.select(q, await this.plan(q), "page").select("t.id", "id").orderBy("t.create_time", "DESC").addOrderBy("t.id", "DESC").limit(limit).getRawMany<{ id: string }>(),
+      this.select(q, await planSelection(this.manager, q), "page").select("t.id", "id").orderBy("t.create_time", "DESC").addOrderBy("t.id", "DESC").limit(limit).getRawMany<{ id: string }>(),
     );
     return rows.map((r) => r.id);
   }
@@ -211,7 +212,7 @@ export class TaskQueryRepository {
   /** Distinct values with counts, for GetTaskFilterOptions. */
   async facets(q: TaskSelection): Promise<Record<"projects" | "types" | "queues" | "createdBy" | "statuses" | "tags", Array<{ value: string; count: number }>>> {
     return dbCall(async () => {
-      const base = this.select(q, await this.plan(q), "index");
+      const base = this.select(q, await planSelection(this.manager, q), "index");
       const by = async (column: string) => {
         const rows = await base
           .clone()
@@ -242,68 +243,8 @@ export class TaskQueryRepository {
   }
 
   /**
-   * How a selection's label and search terms are best answered, decided from the data (each
-   * probe reads at most a few thousand index entries or rows):
-   * - `labels.<key> = v` (the `labels` map, and the AIP-160 term anywhere in `filter`) goes
-   *   through task_labels (ix_task_labels_value, then each task by primary key), cost bounded by
-   *   the value's tasks. For pages of a value more than COMMON_LABEL_ROWS tasks carry, the plain
-   *   JSON test on rows read in index order is cheaper (a page after a few hundred rows), and
-   *   MariaDB would otherwise read and sort every match (it picks semi-join strategies without
-   *   regard to LIMIT) — those are listed in `commonLabels`.
-   * - `search`: InnoDB FULLTEXT costs ~1 µs per task holding each looked-up word plus ~5 µs per
-   *   candidate row (1.3 s for a word in every task), a newest-first scan ~3.5 µs per row read.
-   *   So, measured on the newest SEARCH_PROBE_ROWS tasks: a text in ≥1% of them is a scan (a
-   *   page within a few hundred rows; total_size from a window) — `fulltext` null; otherwise
-   *   the words in <1% of them are looked up (see fulltextWords), or if there is none, those in
-   *   <50% (a word in most tasks narrows nothing and costs the most); none left: a scan.
-   */
-  private async plan(q: TaskSelection): Promise<SelectionPlan> {
-    const commonLabels = new Set<string>();
-    const terms = new Map<string, [string, unknown]>();
-    for (const [key, value] of Object.entries(q.labels ?? {})) terms.set(labelValueKey(key, value), [key, value]);
-    if (q.filter) {
-      let i = 0;
-      for (const m of q.filter.sql.matchAll(LABEL_EQUALS_OR_PLACEHOLDER)) {
-        if (m[0] === "?") {
-          i++;
-          continue;
-        }
-        const key = LABEL_PATH.exec(String(q.filter.params[i]))?.[1];
-        const value = q.filter.params[i + 1];
-        i += 2;
-        if (key !== undefined) terms.set(labelValueKey(key, value), [key, value]);
-      }
-    }
-    for (const [id, [key, value]] of terms) {
-      const [row] = (await this.manager.query(
-        `SELECT COUNT(*) AS n FROM (SELECT 1 FROM task_labels WHERE tenant = ? AND label_key = ? AND label_value = ? LIMIT ${COMMON_LABEL_ROWS + 1}) x`,
-        [q.tenant, key, value],
-      )) as Array<{ n: string | number }>;
-      if (Number(row?.n ?? 0) > COMMON_LABEL_ROWS) commonLabels.add(id);
-    }
-
-    const labelTerms = new Set(terms.keys());
-    if (!q.search) return { labelTerms, commonLabels, fulltext: undefined };
-    const words = fulltextWords(q.search);
-    if (words.length === 0) return { labelTerms, commonLabels, fulltext: null };
-    // How many of the newest tasks hold the whole text, and each word (label_text: the label
-    // values as text). w0 is the whole text; w1… the words.
-    const likes = [q.search, ...words.map((w) => w.word)].map(likePattern);
-    const [counts] = (await this.manager.query(
-      `SELECT ${likes.map((_, i) => `SUM(w.name LIKE ? ESCAPE '!' OR w.comment LIKE ? ESCAPE '!' OR w.label_text LIKE ? ESCAPE '!') AS w${i}`).join(", ")}
-         FROM (SELECT t.name, t.comment, t.label_text FROM tasks t WHERE t.tenant = ? ORDER BY t.create_time DESC, t.id DESC LIMIT ${SEARCH_PROBE_ROWS}) w`,
-      [...likes.flatMap((l) => [l, l, l]), q.tenant],
-    )) as Array<Record<string, string | number | null>>;
-    const share = (i: number) => Number(counts?.[`w${i}`] ?? 0) / SEARCH_PROBE_ROWS;
-    if (share(0) >= 0.01) return { labelTerms, commonLabels, fulltext: null };
-    const rare = words.filter((_, i) => share(i + 1) < 0.01);
-    const useful = rare.length > 0 ? rare : words.filter((_, i) => share(i + 1) < 0.5);
-    return { labelTerms, commonLabels, fulltext: useful.length > 0 ? useful.map((w) => w.term).join(" ") : null };
-  }
-
-  /**
    * The WHERE of a selection (alias `t`), every user value a parameter. `use` "index": labels
-   * always through task_labels (counts, facets); "page": as `plan` says (pages, newest first).
+   * always through task_labels (counts, facets); "page": as the plan says (pages, newest first).
    * `search`: MATCH … AGAINST with the plan's rare words, then the substring test on name,
    * comment and label values, so a result always contains the text.
    */
@@ -403,80 +344,7 @@ function labelEquals(key: string, path: string, value: string): string {
   );
 }
 
-/** What filter/compile.ts emits for `labels.<key> = "v"` (params: path, value), or any other placeholder. */
-const LABEL_EQUALS_OR_PLACEHOLDER = /JSON_UNQUOTE\(JSON_EXTRACT\(t\.labels, \?\)\) = \?|\?/g;
-/** `$."key"` with a key as filter/fields.ts LABEL_KEY allows. */
-const LABEL_PATH = /^\$\."([A-Za-z0-9_.-]{1,63})"$/;
-
-/** InnoDB FULLTEXT defaults (innodb_ft_min_token_size / innodb_ft_max_token_size), in characters. */
-const FT_MIN_WORD = 3;
-const FT_MAX_WORD = 84;
-/** Characters that certainly end an InnoDB FULLTEXT word: ASCII space and punctuation but `_` and `'`. */
-const FT_SEPARATOR = /^[\s!-&(-/:-@[-^`{-~]/;
-
-/**
- * The words of a `search` text the FULLTEXT index can look up, each with its boolean-mode term:
- * runs of letters, digits and `_` (InnoDB's word characters) of 3–84 characters, each to be found
- * at the start of a word of name, comment or a label value — as a whole word when the text goes
- * on with a separator after it (`asset` in "asset-0123"), as a prefix otherwise. So a search
- * answered through the index finds its text where it starts at a word boundary ("crimson doc",
- * "asset-0123", "review"), not from inside a word ("rimson"); one answered by a scan (no
- * indexable word — "a3", "-" — or a text common in recent tasks, see TaskRepository.plan)
- * matches anywhere. Either way every result contains the text. No operator of the boolean
- * syntax gets through: words hold none of + - < > ( ) ~ * " @.
- */
-function fulltextWords(text: string): Array<{ word: string; term: string }> {
-  const words = new Map<string, { word: string; term: string }>();
-  for (const m of text.matchAll(/[\p{L}\p{N}_]+/gu)) {
-    const length = [...m[0]].length;
-    if (length < FT_MIN_WORD || length > FT_MAX_WORD) continue;
-    const term = `+${m[0]}${FT_SEPARATOR.test(text.slice(m.index + m[0].length)) ? "" : "*"}`;
-    words.set(term, { word: m[0], term });
-  }
-  return [...words.values()];
-}
-
-/** `%text%` for LIKE … ESCAPE '!'. */
-function likePattern(text: string): string {
-  return `%${text.replace(/[!%_]/g, (c) => `!${c}`)}%`;
-}
-
-interface SelectionPlan {
-  /** Every `labels.<key> = v` term of the selection (labelValueKey). */
-  labelTerms: Set<string>;
-  /** Label terms (labelValueKey) that pages test on the JSON column rather than through task_labels. */
-  commonLabels: Set<string>;
-  /** Boolean-mode FULLTEXT query for `search`; null: substring test only; undefined: no search. */
-  fulltext: string | null | undefined;
-}
-
-/** Newest tasks of the tenant in which `plan` measures how common each search word is. */
-const SEARCH_PROBE_ROWS = 500;
 /** Newest tasks of the selection from which total_size of a common-word search is extrapolated. */
 const SEARCH_WINDOW = 1_000;
 /** TypeORM's FROM clause for TaskEntity alias `t` (where keyset pages add their index hint). */
 const FROM_TASKS = "FROM `tasks` `t`";
-
-/**
- * The index a keyset page (default order) must use — the one whose equality prefix matches the
- * structured filters, then create_time — or undefined when a more selective access may exist
- * (labels through task_labels, FULLTEXT, parent or queue, ids or parents in `filter`, several
- * statuses: the optimizer's own choice is better there).
- */
-function keysetIndex(q: TaskSelection, plan: SelectionPlan): string | undefined {
-  const statuses = q.statuses ?? [];
-  if ([...plan.labelTerms].some((t) => !plan.commonLabels.has(t)) || plan.fulltext) return undefined;
-  if (q.parentId !== undefined || q.queue !== undefined || statuses.length > 1) return undefined;
-  if (q.filter && /\bt\.(id|parent_id|queue)\b/.test(q.filter.sql)) return undefined;
-  if (q.project !== undefined) return statuses.length === 1 ? "ix_tasks_project_status_created" : "ix_tasks_project_created";
-  if (statuses.length === 1) return "ix_tasks_status_created";
-  if (q.type !== undefined) return "ix_tasks_type_created";
-  return "ix_tasks_created";
-}
-
-/** More tasks than this with one label value: pages test the JSON column instead of going through task_labels. */
-const COMMON_LABEL_ROWS = 5_000;
-
-function labelValueKey(key: string, value: unknown): string {
-  return `${key}\u0000${String(value)}`;
-}
