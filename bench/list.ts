@@ -179,7 +179,7 @@ function label(q: CapturedQuery): string {
   if (/OVER \(\)/i.test(q.sql)) return "[ids+total]";
   if (/FROM task_labels WHERE tenant = \?/i.test(q.sql)) return "[probe labels]";
   if (/label_text LIKE/i.test(q.sql)) return "[probe search]";
-  if (/JSON_SEARCH\(w\.labels/i.test(q.sql)) return "[count window]";
+  if (/AS hits FROM \(/i.test(q.sql)) return "[count window]";
   if (/COUNT\(/i.test(q.sql) && !/GROUP BY/i.test(q.sql)) return "[count]";
   if (/^\s*SELECT\s+`?t`?\.`?id`?\s+AS\s+`?id`?\s+FROM/i.test(q.sql)) return "[ids]";
   return "[page]";

@@ -192,7 +192,7 @@ export class TaskQueryRepository {
       .getQueryAndParameters();
     const like = likePattern(q.search ?? "");
     const [row] = (await this.manager.query(
-      `SELECT COUNT(*) AS n, COALESCE(SUM(w.name LIKE ? ESCAPE '!' OR w.comment LIKE ? ESCAPE '!' OR JSON_SEARCH(w.labels, 'one', ?, '!') IS NOT NULL), 0) AS hits FROM (${sql}) w`,
+      `SELECT COUNT(*) AS n, COALESCE(SUM(w.name LIKE ? ESCAPE '!' OR w.comment LIKE ? ESCAPE '!' OR ${labelValueLike("w", "?")}), 0) AS hits FROM (${sql}) w`,
       [like, like, like, ...params],
     )) as Array<{ n: string | number; hits: string | number }>;
     const seen = Number(row?.n ?? 0);
@@ -277,7 +277,7 @@ export class TaskQueryRepository {
     if (q.search) {
       if (plan.fulltext) qb.andWhere(`MATCH (t.name, t.comment, t.label_text) AGAINST (:searchFt IN BOOLEAN MODE)`, { searchFt: plan.fulltext });
       const like = likePattern(q.search);
-      qb.andWhere("(t.name LIKE :search ESCAPE '!' OR t.comment LIKE :search ESCAPE '!' OR JSON_SEARCH(t.labels, 'one', :search, '!') IS NOT NULL)", { search: like });
+      qb.andWhere(`(t.name LIKE :search ESCAPE '!' OR t.comment LIKE :search ESCAPE '!' OR ${labelValueLike("t", ":search")})`, { search: like });
     }
     if (!q.includeArchived) qb.andWhere("t.archived = false");
     if (q.filter) {
@@ -341,6 +341,18 @@ function labelEquals(key: string, path: string, value: string): string {
   return (
     `(t.id IN (SELECT tl.task_id FROM task_labels tl WHERE tl.tenant = :tenant AND tl.label_key = ${key} AND tl.label_value = ${value})` +
     ` AND JSON_UNQUOTE(JSON_EXTRACT(t.labels, ${path})) = ${value})`
+  );
+}
+
+/**
+ * Some label value of `alias`.labels is LIKE `pattern` (ESCAPE '!'), compared as the task
+ * columns are (utf8mb4_unicode_ci: case- and accent-insensitive), one value at a time — so a
+ * `search` treats name, comment and label values alike, and never matches across two values.
+ */
+function labelValueLike(alias: string, pattern: string): string {
+  return (
+    `EXISTS (SELECT 1 FROM JSON_TABLE(${alias}.labels, '$.*' COLUMNS (v VARCHAR(256) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci PATH '$')) jl` +
+    ` WHERE jl.v LIKE ${pattern} ESCAPE '!')`
   );
 }
 

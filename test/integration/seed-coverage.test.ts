@@ -80,7 +80,7 @@ describe("Mixpeek POST /v1/tasks/list (seed 004)", () => {
     expect((err as ConnectError).rawMessage).toMatch(/^filter: .*position/);
   });
 
-  it("Mixpeek: string matches ignore case on task columns but respect it on labels, tags and label text in search (no case_sensitive switch)", async () => {
+  it("Mixpeek: string matches ignore case on task columns and in search (label values too) but respect it in label and tag filters (no case_sensitive switch)", async () => {
     const project = `${uniqueLabel()}-Mixed`;
     const t = await pending(project, { name: "Sunset Clip", comment: "Needs Review", tags: ["Gold"], labels: { asset: "Asset-A1" } });
     const matches = async (req: Record<string, unknown>) => ids((await app.grpc.listTasks({ ...req })).tasks).includes(t.id);
@@ -102,9 +102,11 @@ describe("Mixpeek POST /v1/tasks/list (seed 004)", () => {
     expect(await matches({ project, filter: `tags:Gold` })).toBe(true);
     expect(await matches({ project, filter: `tags:gold` })).toBe(false);
     expect(await matches({ project, tags: ["gold"] })).toBe(false);
-    // …so free-text search finds a label value only in its exact case.
+    // Free-text search compares label values as it compares name and comment: any case, any accent.
     expect(await matches({ project, search: "Asset-A1" })).toBe(true);
-    expect(await matches({ project, search: "asset-a1" })).toBe(false);
+    expect(await matches({ project, search: "asset-a1" })).toBe(true);
+    expect(await matches({ project, search: "ÁSSET-A" })).toBe(true);
+    expect(await matches({ project, search: "asset-a2" })).toBe(false);
   });
 
   it("Mixpeek: limit/offset as page_size/page reports total_size on every page, including a short last page and a page past the end", async () => {

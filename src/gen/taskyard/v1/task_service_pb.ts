@@ -318,7 +318,7 @@ export type ListTasksRequest = Message<"taskyard.v1.ListTasksRequest"> & {
   endTime?: TimeRange | undefined;
 
   /**
-   * Free text matched against name, comment and label values.
+   * Free text matched against name, comment and label values: a substring, in any case and accent.
    *
    * @generated from field: string search = 17;
    */
