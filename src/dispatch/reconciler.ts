@@ -71,10 +71,13 @@ export class Reconciler {
                 retryable: true,
               },
             } as const);
-      const after = await lifecycle.finish(task.tenant, task.id, task.attempt, outcome, "system:reconciler");
-      if (after && after.status !== task.status) {
+      const { task: after, recorded } = await lifecycle.settle(task.tenant, task.id, task.attempt, outcome, "system:reconciler");
+      if (recorded) {
         repaired++;
-        logger.warn({ taskId: task.id, from: task.status, to: after.status, workflow: state }, "reconciled task");
+        logger.warn({ taskId: task.id, from: task.status, to: after?.status, workflow: state }, "reconciled task");
+      } else {
+        // It finished (or was deleted) between our read and the repair: nothing to mend.
+        logger.debug({ taskId: task.id, status: after?.status ?? "deleted" }, "task settled on its own before the reconciler got to it");
       }
     }
     if (this.opts.queueRepairs) repaired += await this.opts.queueRepairs.repairOnce(staleBefore);

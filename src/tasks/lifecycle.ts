@@ -90,52 +90,62 @@ export class TaskLifecycle {
 
   /** Records the end of an attempt. Idempotent: a repeat, or a stale attempt, changes nothing. */
   async finish(tenant: string, id: string, attempt: number, outcome: Outcome, actor = SYSTEM): Promise<Task | undefined> {
+    return (await this.settle(tenant, id, attempt, outcome, actor)).task;
+  }
+
+  /** As `finish`, and says whether this call recorded the outcome (false: the attempt was over already, or the task is gone). */
+  async settle(tenant: string, id: string, attempt: number, outcome: Outcome, actor = SYSTEM): Promise<{ task: Task | undefined; recorded: boolean }> {
     return this.tasks.transaction(async (tx) => {
       const current = await tx.get(tenant, id, { lock: true });
       // Deleted meanwhile (DeleteTask with force): nothing left to record.
-      if (!current) return undefined;
+      if (!current) return { task: undefined, recorded: false };
       if (current.attempt !== attempt || isTerminal(current.status) || (current.status !== "RUNNING" && current.status !== "CANCELLING")) {
-        return current;
+        return { task: current, recorded: false };
       }
-      const endTime = new Date();
-      switch (outcome.kind) {
-        case "completed": {
-          const partial = outcome.itemsFailed > 0 || outcome.error !== null;
-          const finalProgress =
-            current.progress.total > 0
-              ? { progressCurrent: String(current.progress.total), progressPercent: 100 }
-              : { progressPercent: 100 };
-          return tx.transition(current, partial ? "COMPLETED_WITH_ERRORS" : "COMPLETED", {
-            actor,
-            reason: partial ? "PARTIAL_SUCCESS" : "SUCCEEDED",
-            message: partial ? `${outcome.itemsFailed} item(s) failed` : "",
-            set: {
-              endTime,
-              committing: false,
-              result: outcome.result,
-              error: outcome.error,
-              itemsSucceeded: String(outcome.itemsSucceeded),
-              itemsFailed: String(outcome.itemsFailed),
-              itemFailures: outcome.itemFailures.slice(0, 100),
-              ...finalProgress,
-            },
-          });
-        }
-        case "failed":
-          return tx.transition(current, "FAILED", {
-            actor,
-            reason: "HANDLER_ERROR",
-            message: `${outcome.error.code}: ${outcome.error.message}`.slice(0, 4000),
-            set: { endTime, committing: false, error: outcome.error },
-          });
-        case "cancelled":
-          return tx.transition(current, "CANCELLED", {
-            actor,
-            reason: current.status === "CANCELLING" ? (current.statusReason || "USER_ABORT") : "WORKFLOW_CANCELLED",
-            message: outcome.message,
-            set: { endTime, committing: false },
-          });
-      }
+      const task = await this.record(tx, current, outcome, actor);
+      return { task, recorded: true };
     });
+  }
+
+  private record(tx: TaskRepository, current: Task, outcome: Outcome, actor: string): Promise<Task> {
+    const endTime = new Date();
+    switch (outcome.kind) {
+      case "completed": {
+        const partial = outcome.itemsFailed > 0 || outcome.error !== null;
+        const finalProgress =
+          current.progress.total > 0
+            ? { progressCurrent: String(current.progress.total), progressPercent: 100 }
+            : { progressPercent: 100 };
+        return tx.transition(current, partial ? "COMPLETED_WITH_ERRORS" : "COMPLETED", {
+          actor,
+          reason: partial ? "PARTIAL_SUCCESS" : "SUCCEEDED",
+          message: partial ? `${outcome.itemsFailed} item(s) failed` : "",
+          set: {
+            endTime,
+            committing: false,
+            result: outcome.result,
+            error: outcome.error,
+            itemsSucceeded: String(outcome.itemsSucceeded),
+            itemsFailed: String(outcome.itemsFailed),
+            itemFailures: outcome.itemFailures.slice(0, 100),
+            ...finalProgress,
+          },
+        });
+      }
+      case "failed":
+        return tx.transition(current, "FAILED", {
+          actor,
+          reason: "HANDLER_ERROR",
+          message: `${outcome.error.code}: ${outcome.error.message}`.slice(0, 4000),
+          set: { endTime, committing: false, error: outcome.error },
+        });
+      case "cancelled":
+        return tx.transition(current, "CANCELLED", {
+          actor,
+          reason: current.status === "CANCELLING" ? (current.statusReason || "USER_ABORT") : "WORKFLOW_CANCELLED",
+          message: outcome.message,
+          set: { endTime, committing: false },
+        });
+    }
   }
 }
