@@ -7,7 +7,8 @@
  * rows), then times the queries a UI makes through the
  * real code path — validateListTasks (the RPC's request validation and AIP-160 compilation) →
  * TaskQueryService.list → TaskQueryRepository — and prints p50/p95 per query over 30 runs, the cost of each
- * SQL statement the call sent (the total_size COUNT among them) and the EXPLAIN of each.
+ * SQL statement the call sent (the total_size COUNT among them) and the EXPLAIN of each; then
+ * GetTaskFilterOptions (facets) over the last day, the last week and all tasks.
  *
  * Env: BENCH_DATABASE_URL (existing server; nothing started), BENCH_DATA_DIR (private server's
  * datadir, default .data/bench/mariadb), BENCH_TASKS (default 1000000),
@@ -155,6 +156,23 @@ async function run(ds: DataSource): Promise<void> {
   }
   await consistencyChecks(list);
   console.log(`\nsummary (${RUNS} runs each, through TaskQueryService.list):\n  ${summary.join("\n  ")}`);
+  if (!ONLY || "facets".includes(ONLY)) await facets(reads, caller);
+}
+
+/** GetTaskFilterOptions (every facet with its count) over the whole tenant and over recent days. */
+async function facets(reads: TaskQueryService, caller: { tenant: string; principal: string }): Promise<void> {
+  const newest = await reads.list(caller, validateListTasks(create(ListTasksRequestSchema, { pageSize: 1 })));
+  const end = newest.tasks[0]?.createTime ?? new Date();
+  const lines: string[] = [];
+  for (const days of [1, 7, undefined]) {
+    const createTime = days === undefined ? undefined : { start: new Date(end.getTime() - days * 86_400_000) };
+    const selection = { includeArchived: false, createTime };
+    const t = await time(() => reads.filterOptions(caller, selection), Math.max(3, Math.floor(RUNS / 5)), 1);
+    const f = await reads.filterOptions(caller, selection);
+    const counted = f.statuses.reduce((n, s) => n + s.count, 0);
+    lines.push(`${(days === undefined ? "all tasks" : `last ${days} day(s)`).padEnd(16)} p50 ${fmtMs(t.p50).padStart(7)} ms  p95 ${fmtMs(t.p95).padStart(7)} ms  tasks counted ${counted}`);
+  }
+  console.log(`\nGetTaskFilterOptions (facets of the tenant, by create_time window):\n  ${lines.join("\n  ")}`);
 }
 
 /**
