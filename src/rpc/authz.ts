@@ -54,6 +54,8 @@ export const RULES: Readonly<Record<string, Readonly<Record<string, Rule>>>> = {
     BatchUnarchiveTasks: "operator",
     BatchUpdateTaskTags: "operator",
     BatchMoveTasksToProject: "operator",
+    BatchPublishTasks: "operator",
+    BatchResetTasks: { role: "operator", force: "admin" },
     DeleteTask: "admin",
     BatchDeleteTasks: "admin",
     BatchSetTaskVisibility: "admin",

@@ -203,6 +203,14 @@ export function createTaskHandlers({ service, reads, temporalUiUrl, defaultsFor 
       return batch(ctx, validateBatchTarget(req.ids, req.filter), (caller, id) => service.setVisibility(caller, id, visibility));
     },
 
+    batchPublishTasks(req, ctx) {
+      return batch(ctx, validateBatchTarget(req.ids, req.filter), (caller, id) => service.publish(caller, id));
+    },
+
+    batchResetTasks(req, ctx) {
+      return batch(ctx, validateBatchTarget(req.ids, req.filter), (caller, id) => service.reset(caller, id, req.reason, req.force));
+    },
+
     batchUpdateTaskTags(req, ctx) {
       const { add, remove } = validateTagLists(req.addTags, req.removeTags);
       return batch(ctx, validateBatchTarget(req.ids, req.filter), (caller, id) => service.updateTags(caller, id, add, remove));

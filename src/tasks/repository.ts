@@ -101,6 +101,12 @@ export class TaskRepository {
     return row ? rowToTask(row) : undefined;
   }
 
+  /** The id of one task whose parent is `id` (ix_tasks_parent), or undefined when it has none. */
+  async firstChild(tenant: string, id: string): Promise<string | undefined> {
+    const row = await dbCall(() => this.manager.findOne(TaskEntity, { select: { id: true }, where: { tenant, parentId: id } }));
+    return row?.id;
+  }
+
   /** The tasks with these ids that the tenant may see (`includePublic`: also other tenants' PUBLIC ones), in no order. */
   async getMany(tenant: string, ids: readonly string[], options: { includePublic?: boolean } = {}): Promise<Task[]> {
     if (ids.length === 0) return [];

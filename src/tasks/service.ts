@@ -258,10 +258,15 @@ export class TaskService {
     });
   }
 
-  /** Deletes a task and its history; a live task only with `force`, which aborts it first. */
+  /**
+   * Deletes a task and its history; a live task only with `force`, which aborts it first; a
+   * parent only with `force`, which detaches its children (ClearML's tasks.delete).
+   */
   async delete(caller: Caller, id: string, force: boolean): Promise<void> {
     let current = await this.own(caller, id);
     if (current.published && !force) throw new FailedPreconditionError(`cannot delete task ${id}: it is published; pass force to delete anyway`);
+    const child = force ? undefined : await this.deps.tasks.firstChild(caller.tenant, id);
+    if (child) throw new FailedPreconditionError(`cannot delete task ${id}: it has child tasks (e.g. ${child}); pass force to delete it and detach them`);
     if (!isTerminal(current.status) && current.status !== "PENDING") {
       if (!force) throw new FailedPreconditionError(`cannot delete task ${id}: it is ${current.status}; cancel it first or pass force`);
       if (current.status !== "CANCELLING") current = await this.cancel(caller, id, "deleted");
@@ -275,13 +280,27 @@ export class TaskService {
 
   /** Archives (hides) or unarchives a task; a task that is waiting or running must be stopped first. */
   async setArchived(caller: Caller, id: string, archived: boolean): Promise<Task> {
-    if (archived) {
-      const task = await this.own(caller, id);
-      if (task.status === "QUEUED" || task.status === "RUNNING" || task.status === "CANCELLING") {
-        throw new FailedPreconditionError(`cannot archive task ${id}: it is ${task.status}; cancel or dequeue it first`);
+    if (!archived) return this.patchTask(caller, id, { archived });
+    const { tasks, queues } = this.deps;
+    return tasks.transaction(async (tx, manager) => {
+      const current = await tx.get(caller.tenant, id, { lock: true });
+      if (!current) throw await notWritable(tx, caller.tenant, id);
+      if (current.status === "RUNNING" || current.status === "CANCELLING") {
+        throw new FailedPreconditionError(`cannot archive task ${id}: it is ${current.status}; cancel it first`);
       }
-    }
-    return this.patchTask(caller, id, { archived });
+      if (current.status === "QUEUED") {
+        // ClearML's tasks.archive: a queued task is first dequeued (back to PENDING), then archived.
+        await queues.withManager(manager).removeEntry(caller.tenant, id);
+        return tx.transition(current, "PENDING", {
+          actor: caller.principal,
+          reason: "USER_DEQUEUE",
+          message: `dequeued from ${current.queue} to be archived`,
+          set: { queueTime: null, archived: true },
+        });
+      }
+      await tx.patch(caller.tenant, id, { archived: true });
+      return (await tx.get(caller.tenant, id))!;
+    });
   }
 
   /** Locks a finished task against edit, reset and delete (ClearML's publish). */

@@ -46,7 +46,7 @@ describe("label filters through task_labels", () => {
     const clone = await app.grpc.cloneTask({ id: b.id, overrides: { labels: { version: "2" } }, start: false });
     expect(await ids({ project, labels: { asset: "a2", version: "2" } })).toEqual([clone.id]);
 
-    await app.grpc.deleteTask({ id: b.id });
+    await app.grpc.deleteTask({ id: b.id, force: true }); // b is the clone's parent
     expect(await ids({ project, filter: `labels.asset = "a2"` })).toEqual([clone.id]);
     const [{ n }] = (await app.dataSource.query(`SELECT COUNT(*) AS n FROM task_labels WHERE task_id = ?`, [b.id])) as Array<{ n: string }>;
     expect(Number(n)).toBe(0);

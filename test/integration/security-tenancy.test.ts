@@ -106,6 +106,8 @@ const batches: Array<[string, (sel: { ids?: string[]; filter?: string }) => Prom
   ["BatchUpdateTaskTags", (sel) => bTasks.batchUpdateTaskTags({ ...sel, addTags: ["pwned"] })],
   ["BatchMoveTasksToProject", (sel) => bTasks.batchMoveTasksToProject({ ...sel, project: "pwned" })],
   ["BatchSetTaskVisibility", (sel) => bTasks.batchSetTaskVisibility({ ...sel, visibility: TaskVisibility.PUBLIC })],
+  ["BatchPublishTasks", (sel) => bTasks.batchPublishTasks(sel)],
+  ["BatchResetTasks", (sel) => bTasks.batchResetTasks({ ...sel, force: true })],
 ];
 
 describe("batch RPCs", () => {

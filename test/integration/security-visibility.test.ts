@@ -215,6 +215,8 @@ describe("another tenant cannot write a public task", () => {
       (sel: object) => bAdmin.batchUpdateTaskTags({ ...sel, addTags: ["pwned"] }),
       (sel: object) => bAdmin.batchMoveTasksToProject({ ...sel, project: "pwned" }),
       (sel: object) => bAdmin.batchSetTaskVisibility({ ...sel, visibility: TaskVisibility.PRIVATE }),
+      (sel: object) => bAdmin.batchPublishTasks(sel),
+      (sel: object) => bAdmin.batchResetTasks({ ...sel, force: true }),
     ];
     for (const call of batches) {
       const byIds = await call({ ids: [shared.id, secret.id] });

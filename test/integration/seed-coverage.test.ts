@@ -301,6 +301,54 @@ describe("ClearML tasks.* (seed 001)", () => {
     expect(ids((await app.grpc.listTasks({ project })).tasks)).toEqual([a.id]);
   });
 
+  it("ClearML: archive dequeues a queued task first (back to PENDING, out of the queue); a running task must be cancelled first", async () => {
+    const queues = app.client(QueueService);
+    const name = `held-${uniqueLabel()}`.toLowerCase().slice(0, 60);
+    await queues.createQueue({ queue: { name } });
+    await queues.pauseQueue({ name });
+    const task = await app.grpc.createTask({ task: { type: "demo.sleep", queue: name, params: { steps: 1, step_ms: 1 } } });
+    expect(task.status).toBe(TaskStatus.QUEUED);
+
+    const archived = await app.grpc.archiveTask({ id: task.id });
+    expect([archived.status, archived.archived]).toEqual([TaskStatus.PENDING, true]);
+    expect((await queues.listQueueEntries({ name })).entries).toEqual([]);
+    const last = (await app.grpc.listTaskEvents({ id: task.id })).events.at(-1);
+    expect(last).toMatchObject({ fromStatus: TaskStatus.QUEUED, toStatus: TaskStatus.PENDING, reason: "USER_DEQUEUE" });
+    // Resuming the queue runs nothing: the task left it.
+    await queues.resumeQueue({ name });
+    await new Promise((r) => setTimeout(r, 600));
+    expect((await get(task.id)).status).toBe(TaskStatus.PENDING);
+  });
+
+  it("ClearML: publish_many and reset_many answer one result per task; reset_many needs force for a published task", async () => {
+    const project = uniqueLabel();
+    const done = await app.grpc.cancelTask({ id: (await pending(project)).id });
+    const open = await pending(project);
+    const published = await app.grpc.batchPublishTasks({ filter: `project = "${project}"` });
+    const byId = (rs: Array<{ id: string; ok: boolean; errorCode: string }>) => new Map(rs.map((r) => [r.id, [r.ok, r.errorCode]]));
+    expect(byId(published.results)).toEqual(
+      new Map([
+        [done.id, [true, ""]],
+        [open.id, [false, "FAILED_PRECONDITION"]], // only finished tasks can be published
+      ]),
+    );
+    expect((await get(done.id)).status).toBe(TaskStatus.CANCELLED);
+
+    const refused = await app.grpc.batchResetTasks({ ids: [done.id, open.id], reason: "rerun all" });
+    expect(byId(refused.results)).toEqual(
+      new Map([
+        [done.id, [false, "FAILED_PRECONDITION"]], // published: force needed
+        [open.id, [true, ""]], // already PENDING: a no-op
+      ]),
+    );
+    const forced = await app.grpc.batchResetTasks({ ids: [done.id], reason: "rerun all", force: true });
+    expect(forced.results.map((r) => [r.id, r.ok])).toEqual([[done.id, true]]);
+    const reset = await get(done.id);
+    expect(reset.status).toBe(TaskStatus.PENDING);
+    const events = (await app.grpc.listTaskEvents({ id: done.id })).events;
+    expect(events.at(-1)).toMatchObject({ toStatus: TaskStatus.PENDING, message: "rerun all" });
+  });
+
   it("ClearML: get_all filters — ids, name pattern, several projects and types, parent, status-changed window, creator", async () => {
     const p1 = uniqueLabel();
     const p2 = uniqueLabel();

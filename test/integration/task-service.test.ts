@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TaskStatus, type Task } from "../../src/gen/taskyard/v1/task_pb.js";
 import { TaskService } from "../../src/gen/taskyard/v1/task_service_pb.js";
 import { isTerminal, startTestApp, uniqueLabel, waitFor, type TestApp } from "../helpers/app.js";
-import { codeOf } from "../helpers/rpc.js";
+import { codeOf, failure } from "../helpers/rpc.js";
 
 let app: TestApp;
 beforeAll(async () => {
@@ -260,22 +260,26 @@ describe("edge cases found in review", () => {
     expect(d2.id).not.toBe(d1.id);
   });
 
-  it("refuses to archive a queued task, and an update to priority 0", async () => {
+  it("refuses to archive a running task, and an update to priority 0", async () => {
     const q = await app.grpc.createTask({ task: { type: "demo.sleep", queue: "default", params: { steps: 1, step_ms: 1 } }, start: false });
     await app.grpc.updateTask({ task: { id: q.id, priority: 80 }, updateMask: mask("priority") });
     expect(await codeOf(app.grpc.updateTask({ task: { id: q.id, priority: 0 }, updateMask: mask("priority") }))).toBe("InvalidArgument");
     const queued = await app.grpc.createTask({ task: { type: "demo.sleep", queue: "nope-" + uniqueLabel() } }).catch(() => undefined);
     expect(queued).toBeUndefined();
-    const running = await app.grpc.createTask({ task: { type: "demo.sleep", params: { steps: 50, step_ms: 100 }, timeouts: { heartbeat: { seconds: 2n, nanos: 0 } } } });
+    const created = await app.grpc.createTask({ task: { type: "demo.sleep", params: { steps: 50, step_ms: 100 }, timeouts: { heartbeat: { seconds: 2n, nanos: 0 } } } });
+    const running = await waitFor(() => app.grpc.getTask({ id: created.id }), (t) => t.status === TaskStatus.RUNNING);
     expect(await codeOf(app.grpc.archiveTask({ id: running.id }))).toBe("FailedPrecondition");
     await app.grpc.cancelTask({ id: running.id });
   });
 
-  it("rejects an unknown parent_id and detaches children when their parent is deleted", async () => {
+  it("rejects an unknown parent_id; deletes a parent only with force, which detaches its children", async () => {
     expect(await codeOf(app.grpc.createTask({ task: { type: "demo.sleep", parentId: "01900000-0000-7000-8000-000000000000" } }))).toBe("InvalidArgument");
     const parent = await pending(uniqueLabel());
     const child = await pending(uniqueLabel(), { parentId: parent.id });
-    await app.grpc.deleteTask({ id: parent.id });
+    const refused = await failure(() => app.grpc.deleteTask({ id: parent.id }));
+    expect(refused).toEqual({ code: "FailedPrecondition", message: `cannot delete task ${parent.id}: it has child tasks (e.g. ${child.id}); pass force to delete it and detach them` });
+    expect((await app.grpc.getTask({ id: child.id })).parentId).toBe(parent.id);
+    await app.grpc.deleteTask({ id: parent.id, force: true });
     expect((await app.grpc.getTask({ id: child.id })).parentId).toBe("");
   });
 });
