@@ -7,6 +7,7 @@
  */
 import { AbortedError, FailedPreconditionError, InvalidArgumentError, NotFoundError } from "../domain/errors.js";
 import { notWritable } from "../tasks/access.js";
+import { eachTask, type BatchResult } from "../tasks/inputs.js";
 import type { TaskRepository } from "../tasks/repository.js";
 import type { Caller, Task } from "../tasks/types.js";
 import type { FairCursors } from "./fairness.js";
@@ -164,6 +165,19 @@ export class QueueService {
       await this.deps.queues.withManager(manager).removeEntry(caller.tenant, taskId);
       return tx.transition(current, "PENDING", { actor: caller.principal, reason: "USER_DEQUEUE", message: `dequeued from ${name}`, set: { queueTime: null } });
     });
+  }
+
+  /** enqueue for each task (ClearML's enqueue_many): one result each; `watched` asked once, first. */
+  async enqueueMany(caller: Caller, name: string, taskIds: readonly string[], verifyWatched: boolean): Promise<{ results: BatchResult[]; watched: boolean }> {
+    const queue = await this.require(caller.tenant, name);
+    const watched = verifyWatched ? (await this.deps.watchers.count(queue.temporalTaskQueue)) > 0 : false;
+    return { results: await eachTask(taskIds, (id) => this.enqueue(caller, name, id, false)), watched };
+  }
+
+  /** dequeue for each task (ClearML's dequeue_many): one result each. */
+  async dequeueMany(caller: Caller, name: string, taskIds: readonly string[]): Promise<BatchResult[]> {
+    await this.require(caller.tenant, name);
+    return eachTask(taskIds, (id) => this.dequeue(caller, name, id));
   }
 
   /** Moves a queued task within its band; answers its 0-based place in dispatch order. */

@@ -67,6 +67,8 @@ export const RULES: Readonly<Record<string, Readonly<Record<string, Rule>>>> = {
     GetQueueStats: "viewer",
     EnqueueTask: "operator",
     DequeueTask: "operator",
+    BatchEnqueueTasks: "operator",
+    BatchDequeueTasks: "operator",
     MoveTask: "operator",
     PauseQueue: "operator",
     ResumeQueue: "operator",

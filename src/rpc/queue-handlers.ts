@@ -6,6 +6,8 @@ import { create } from "@bufbuild/protobuf";
 import { EmptySchema, timestampFromDate } from "@bufbuild/protobuf/wkt";
 import type { ServiceImpl } from "@connectrpc/connect";
 import {
+  BatchDequeueTasksResponseSchema,
+  BatchEnqueueTasksResponseSchema,
   EnqueueTaskResponseSchema,
   ListQueueEntriesResponseSchema,
   ListQueuesResponseSchema,
@@ -24,7 +26,8 @@ import type { Task } from "../tasks/types.js";
 import { callerOf } from "./caller.js";
 import { msToDuration, taskToPb } from "./convert.js";
 import { validateCreateQueue, validateMoveTask, validatePageSize, validateQueueName, validateUpdateQueue } from "./queue-validate.js";
-import { validateId } from "./validate.js";
+import { batchResultsToPb } from "./batch-results.js";
+import { validateId, validateIds } from "./validate.js";
 
 export interface QueueHandlerDeps {
   queues: QueueService;
@@ -73,6 +76,17 @@ export function createQueueHandlers({ queues, temporalUiUrl }: QueueHandlerDeps)
 
     async dequeueTask(req, ctx) {
       return task(await queues.dequeue(callerOf(ctx), validateQueueName("name", req.name), validateId("task_id", req.taskId)));
+    },
+
+    async batchEnqueueTasks(req, ctx) {
+      const name = validateQueueName("name", req.name);
+      const out = await queues.enqueueMany(callerOf(ctx), name, validateIds("task_ids", req.taskIds), req.verifyWatched);
+      return create(BatchEnqueueTasksResponseSchema, { results: batchResultsToPb(out.results), watched: out.watched });
+    },
+
+    async batchDequeueTasks(req, ctx) {
+      const results = await queues.dequeueMany(callerOf(ctx), validateQueueName("name", req.name), validateIds("task_ids", req.taskIds));
+      return create(BatchDequeueTasksResponseSchema, { results: batchResultsToPb(results) });
     },
 
     async moveTask(req, ctx) {

@@ -4,23 +4,21 @@
  */
 import { create } from "@bufbuild/protobuf";
 import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
-import { Code } from "@connectrpc/connect";
 import {
   BatchCreateTasksResponseSchema,
   BatchGetTasksResponseSchema,
-  BatchTaskResultSchema,
   GetTaskFilterOptionsResponseSchema,
   ListTaskEventsResponseSchema,
   ListTasksResponseSchema,
   type TaskService as TaskServiceDesc,
 } from "../gen/taskyard/v1/task_service_pb.js";
-import type { BatchResult, BatchTarget } from "../tasks/inputs.js";
+import type { BatchTarget } from "../tasks/inputs.js";
 import type { TaskQueryService } from "../tasks/query-service.js";
 import type { TaskService } from "../tasks/service.js";
 import type { Caller, Task } from "../tasks/types.js";
 import { callerOf } from "./caller.js";
 import { eventToPb, taskToPb } from "./convert.js";
-import { domainCode, errorCodeName } from "./errors.js";
+import { batchResultsToPb } from "./batch-results.js";
 import {
   validateBatchCreate,
   validateBatchTarget,
@@ -53,18 +51,9 @@ export function createTaskHandlers({ service, reads, temporalUiUrl, defaultsFor 
     const { tenant } = callerOf(ctx);
     return (t: Task) => taskToPb(t, temporalUiUrl, tenant);
   };
-  const results = (rs: BatchResult[]) =>
-    rs.map((r) =>
-      create(BatchTaskResultSchema, {
-        id: r.id,
-        ok: r.ok,
-        errorCode: r.error ? errorCodeName(domainCode(r.error) ?? Code.Internal) : "",
-        errorMessage: r.error?.message ?? "",
-      }),
-    );
   const batch = (ctx: HandlerContext, target: BatchTarget, op: (caller: Caller, id: string) => Promise<unknown>) => {
     const caller = callerOf(ctx);
-    return service.batch(caller, target, (id) => op(caller, id)).then((rs) => ({ results: results(rs) }));
+    return service.batch(caller, target, (id) => op(caller, id)).then((rs) => ({ results: batchResultsToPb(rs) }));
   };
 
   return {

@@ -1,5 +1,5 @@
 /** What the task use cases take in: validated requests (rpc/validate.ts builds them). */
-import type { DomainError } from "../domain/errors.js";
+import { DomainError } from "../domain/errors.js";
 import type { OrderTerm, TaskSelection } from "./query-repository.js";
 import type { NewTask, Visibility } from "./types.js";
 
@@ -63,3 +63,18 @@ export interface BatchResult {
 
 /** How a Batch… RPC picks its tasks: explicit ids, or a selection (an AIP-160 filter). */
 export type BatchTarget = { ids: readonly string[] } | { selection: Selection };
+
+/** Runs `op` for each id in turn, one result each; a domain failure of one does not stop the rest. */
+export async function eachTask(ids: readonly string[], op: (id: string) => Promise<unknown>): Promise<BatchResult[]> {
+  const results: BatchResult[] = [];
+  for (const id of ids) {
+    try {
+      await op(id);
+      results.push({ id, ok: true });
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      results.push({ id, ok: false, error: err });
+    }
+  }
+  return results;
+}

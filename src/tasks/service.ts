@@ -7,12 +7,12 @@
  * tenants' PUBLIC tasks, writes never (PERMISSION_DENIED, since the caller can see the task).
  */
 import { v7 as uuidv7 } from "uuid";
-import { AlreadyExistsError, DomainError, FailedPreconditionError, InvalidArgumentError } from "../domain/errors.js";
+import { AlreadyExistsError, FailedPreconditionError, InvalidArgumentError } from "../domain/errors.js";
 import type { QueueRepository } from "../queues/repository.js";
 import { DEFAULT_QUEUE, type Queue } from "../queues/types.js";
 import type { TaskRow } from "../infra/db/entities.js";
 import { notWritable } from "./access.js";
-import { BATCH_LIMIT, SPEC_FIELDS, type BatchResult, type BatchTarget, type CloneOverrides, type CreateTaskInput, type TaskUpdate } from "./inputs.js";
+import { BATCH_LIMIT, eachTask, SPEC_FIELDS, type BatchResult, type BatchTarget, type CloneOverrides, type CreateTaskInput, type TaskUpdate } from "./inputs.js";
 import type { TaskLifecycle } from "./lifecycle.js";
 import type { TaskQueryRepository } from "./query-repository.js";
 import type { TaskQueryService } from "./query-service.js";
@@ -312,18 +312,7 @@ export class TaskService {
 
   /** Runs `op` for every targeted task, one result each; a failure of one does not stop the rest. */
   async batch(caller: Caller, target: BatchTarget, op: (id: string) => Promise<unknown>): Promise<BatchResult[]> {
-    const ids = await this.resolveTarget(caller, target);
-    const results: BatchResult[] = [];
-    for (const id of ids) {
-      try {
-        await op(id);
-        results.push({ id, ok: true });
-      } catch (err) {
-        if (!(err instanceof DomainError)) throw err;
-        results.push({ id, ok: false, error: err });
-      }
-    }
-    return results;
+    return eachTask(await this.resolveTarget(caller, target), op);
   }
 
   /** Moves a task to another project; allowed in any status (ClearML's tasks.move). */

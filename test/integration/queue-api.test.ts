@@ -184,6 +184,38 @@ describe("tasks in queues", () => {
     ]);
   });
 
+  it("enqueues and dequeues many tasks in one call, one result per task, in request order (ClearML enqueue_many / dequeue_many)", async () => {
+    const q = await makeQueue(queues, "many", { paused: true });
+    const [a, b] = await Promise.all([1, 2].map(() => app.grpc.createTask({ task: { type: "demo.sleep" }, start: false })));
+    const done = await app.grpc.cancelTask({ id: (await app.grpc.createTask({ task: { type: "demo.sleep" }, start: false })).id });
+    const unknown = "01900000-0000-7000-8000-00000000beef";
+    const result = (r: { id: string; ok: boolean; errorCode: string }) => [r.id, r.ok, r.errorCode];
+
+    const enqueued = await queues.batchEnqueueTasks({ name: q.name, taskIds: [a!.id, done.id, b!.id, unknown] });
+    expect(enqueued.results.map(result)).toEqual([
+      [a!.id, true, ""],
+      [done.id, false, "FAILED_PRECONDITION"],
+      [b!.id, true, ""],
+      [unknown, false, "NOT_FOUND"],
+    ]);
+    expect((await queues.listQueueEntries({ name: q.name })).entries.map((e) => e.taskId)).toEqual([a!.id, b!.id]);
+
+    const dequeued = await queues.batchDequeueTasks({ name: q.name, taskIds: [b!.id, done.id] });
+    expect(dequeued.results.map(result)).toEqual([
+      [b!.id, true, ""],
+      [done.id, false, "FAILED_PRECONDITION"],
+    ]);
+    expect((await getTask(b!.id)).status).toBe(TaskStatus.PENDING);
+    expect((await queues.listQueueEntries({ name: q.name })).entries.map((e) => e.taskId)).toEqual([a!.id]);
+
+    // The whole call is refused for an unknown queue, an empty list or a bad id, naming the field.
+    expect(await codeOf(queues.batchEnqueueTasks({ name: queueName("nope"), taskIds: [a!.id] }))).toBe("NotFound");
+    const empty = await queueJson(app, "BatchDequeueTasks", { name: q.name, taskIds: [] });
+    expect([empty.status, empty.body.message]).toEqual([400, "task_ids: give at least one id"]);
+    const bad = await queueJson(app, "BatchEnqueueTasks", { name: q.name, taskIds: [a!.id, "x"] });
+    expect([bad.status, bad.body.message]).toEqual([400, expect.stringMatching(/^task_ids\[1\]: /)]);
+  });
+
   it("refuses to enqueue a RUNNING task with FAILED_PRECONDITION", async () => {
     const q = await makeQueue(queues, "running");
     const task = await sleepTask(q.name, 100, 100);

@@ -8,13 +8,15 @@ import type { Duration, EmptySchema, FieldMask, Timestamp } from "@bufbuild/prot
 import { file_google_protobuf_duration, file_google_protobuf_empty, file_google_protobuf_field_mask, file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { Task, TaskSchema } from "./task_pb.js";
 import { file_taskyard_v1_task } from "./task_pb.js";
+import type { BatchTaskResult } from "./task_service_pb.js";
+import { file_taskyard_v1_task_service } from "./task_service_pb.js";
 import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file taskyard/v1/queue_service.proto.
  */
 export const file_taskyard_v1_queue_service: GenFile = /*@__PURE__*/
-  fileDesc("Ch90YXNreWFyZC92MS9xdWV1ZV9zZXJ2aWNlLnByb3RvEgt0YXNreWFyZC52MSIuCglSYXRlTGltaXQSEgoKcGVyX3NlY29uZBgBIAEoARINCgVidXJzdBgCIAEoBSKwAgoFUXVldWUSDAoEbmFtZRgBIAEoCRITCgtkZXNjcmlwdGlvbhgCIAEoCRIZChFjb25jdXJyZW5jeV9saW1pdBgDIAEoBRIYChBkZWZhdWx0X3ByaW9yaXR5GAQgASgFEg4KBnBhdXNlZBgFIAEoCBIqCgpyYXRlX2xpbWl0GAYgASgLMhYudGFza3lhcmQudjEuUmF0ZUxpbWl0EhQKDGZhaXJuZXNzX2tleRgHIAEoCRIbChN0ZW1wb3JhbF90YXNrX3F1ZXVlGAggASgJEi8KC2NyZWF0ZV90aW1lGAkgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgt1cGRhdGVfdGltZRgKIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiNwoSQ3JlYXRlUXVldWVSZXF1ZXN0EiEKBXF1ZXVlGAEgASgLMhIudGFza3lhcmQudjEuUXVldWUiHwoPR2V0UXVldWVSZXF1ZXN0EgwKBG5hbWUYASABKAkiOgoRTGlzdFF1ZXVlc1JlcXVlc3QSEQoJcGFnZV9zaXplGAEgASgFEhIKCnBhZ2VfdG9rZW4YAiABKAkiUQoSTGlzdFF1ZXVlc1Jlc3BvbnNlEiIKBnF1ZXVlcxgBIAMoCzISLnRhc2t5YXJkLnYxLlF1ZXVlEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSJoChJVcGRhdGVRdWV1ZVJlcXVlc3QSIQoFcXVldWUYASABKAsyEi50YXNreWFyZC52MS5RdWV1ZRIvCgt1cGRhdGVfbWFzaxgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5GaWVsZE1hc2siMQoSRGVsZXRlUXVldWVSZXF1ZXN0EgwKBG5hbWUYASABKAkSDQoFZm9yY2UYAiABKAgiIQoRUGF1c2VRdWV1ZVJlcXVlc3QSDAoEbmFtZRgBIAEoCSIiChJSZXN1bWVRdWV1ZVJlcXVlc3QSDAoEbmFtZRgBIAEoCSJLChJFbnF1ZXVlVGFza1JlcXVlc3QSDAoEbmFtZRgBIAEoCRIPCgd0YXNrX2lkGAIgASgJEhYKDnZlcmlmeV93YXRjaGVkGAMgASgIIkcKE0VucXVldWVUYXNrUmVzcG9uc2USHwoEdGFzaxgBIAEoCzIRLnRhc2t5YXJkLnYxLlRhc2sSDwoHd2F0Y2hlZBgCIAEoCCIzChJEZXF1ZXVlVGFza1JlcXVlc3QSDAoEbmFtZRgBIAEoCRIPCgd0YXNrX2lkGAIgASgJIoABCg9Nb3ZlVGFza1JlcXVlc3QSDAoEbmFtZRgBIAEoCRIPCgd0YXNrX2lkGAIgASgJEicKCHBvc2l0aW9uGAMgASgOMhUudGFza3lhcmQudjEuUG9zaXRpb24SDQoFY291bnQYBCABKAUSFgoOYmVmb3JlX3Rhc2tfaWQYBSABKAkiJAoQTW92ZVRhc2tSZXNwb25zZRIQCghwb3NpdGlvbhgBIAEoBSKZAQoKUXVldWVFbnRyeRIPCgd0YXNrX2lkGAEgASgJEhAKCHByaW9yaXR5GAIgASgFEjAKDGVucXVldWVfdGltZRgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEQoJdGFza19uYW1lGAQgASgJEhEKCXRhc2tfdHlwZRgFIAEoCRIQCghwb3NpdGlvbhgGIAEoBSJOChdMaXN0UXVldWVFbnRyaWVzUmVxdWVzdBIMCgRuYW1lGAEgASgJEhEKCXBhZ2Vfc2l6ZRgCIAEoBRISCgpwYWdlX3Rva2VuGAMgASgJIl0KGExpc3RRdWV1ZUVudHJpZXNSZXNwb25zZRIoCgdlbnRyaWVzGAEgAygLMhcudGFza3lhcmQudjEuUXVldWVFbnRyeRIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiJAoUR2V0UXVldWVTdGF0c1JlcXVlc3QSDAoEbmFtZRgBIAEoCSLVAQoKUXVldWVTdGF0cxIMCgRuYW1lGAEgASgJEg4KBnF1ZXVlZBgCIAEoAxIPCgdydW5uaW5nGAMgASgDEi4KC29sZGVzdF93YWl0GAQgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uEi8KDGF2ZXJhZ2Vfd2FpdBgFIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbhIdChVkaXNwYXRjaGVkX3Blcl9taW51dGUYBiABKAESGAoQd29ya2Vyc193YXRjaGluZxgHIAEoBSIhChFQdXJnZVF1ZXVlUmVxdWVzdBIMCgRuYW1lGAEgASgJIioKElB1cmdlUXVldWVSZXNwb25zZRIUCgxwdXJnZWRfY291bnQYASABKAMqjQEKCFBvc2l0aW9uEhgKFFBPU0lUSU9OX1VOU1BFQ0lGSUVEEAASEgoOUE9TSVRJT05fRlJPTlQQARIRCg1QT1NJVElPTl9CQUNLEAISFAoQUE9TSVRJT05fRk9SV0FSRBADEhUKEVBPU0lUSU9OX0JBQ0tXQVJEEAQSEwoPUE9TSVRJT05fQkVGT1JFEAUyzAcKDFF1ZXVlU2VydmljZRJCCgtDcmVhdGVRdWV1ZRIfLnRhc2t5YXJkLnYxLkNyZWF0ZVF1ZXVlUmVxdWVzdBoSLnRhc2t5YXJkLnYxLlF1ZXVlEjwKCEdldFF1ZXVlEhwudGFza3lhcmQudjEuR2V0UXVldWVSZXF1ZXN0GhIudGFza3lhcmQudjEuUXVldWUSTQoKTGlzdFF1ZXVlcxIeLnRhc2t5YXJkLnYxLkxpc3RRdWV1ZXNSZXF1ZXN0Gh8udGFza3lhcmQudjEuTGlzdFF1ZXVlc1Jlc3BvbnNlEkIKC1VwZGF0ZVF1ZXVlEh8udGFza3lhcmQudjEuVXBkYXRlUXVldWVSZXF1ZXN0GhIudGFza3lhcmQudjEuUXVldWUSRgoLRGVsZXRlUXVldWUSHy50YXNreWFyZC52MS5EZWxldGVRdWV1ZVJlcXVlc3QaFi5nb29nbGUucHJvdG9idWYuRW1wdHkSQAoKUGF1c2VRdWV1ZRIeLnRhc2t5YXJkLnYxLlBhdXNlUXVldWVSZXF1ZXN0GhIudGFza3lhcmQudjEuUXVldWUSQgoLUmVzdW1lUXVldWUSHy50YXNreWFyZC52MS5SZXN1bWVRdWV1ZVJlcXVlc3QaEi50YXNreWFyZC52MS5RdWV1ZRJQCgtFbnF1ZXVlVGFzaxIfLnRhc2t5YXJkLnYxLkVucXVldWVUYXNrUmVxdWVzdBogLnRhc2t5YXJkLnYxLkVucXVldWVUYXNrUmVzcG9uc2USQQoLRGVxdWV1ZVRhc2sSHy50YXNreWFyZC52MS5EZXF1ZXVlVGFza1JlcXVlc3QaES50YXNreWFyZC52MS5UYXNrEkcKCE1vdmVUYXNrEhwudGFza3lhcmQudjEuTW92ZVRhc2tSZXF1ZXN0Gh0udGFza3lhcmQudjEuTW92ZVRhc2tSZXNwb25zZRJfChBMaXN0UXVldWVFbnRyaWVzEiQudGFza3lhcmQudjEuTGlzdFF1ZXVlRW50cmllc1JlcXVlc3QaJS50YXNreWFyZC52MS5MaXN0UXVldWVFbnRyaWVzUmVzcG9uc2USSwoNR2V0UXVldWVTdGF0cxIhLnRhc2t5YXJkLnYxLkdldFF1ZXVlU3RhdHNSZXF1ZXN0GhcudGFza3lhcmQudjEuUXVldWVTdGF0cxJNCgpQdXJnZVF1ZXVlEh4udGFza3lhcmQudjEuUHVyZ2VRdWV1ZVJlcXVlc3QaHy50YXNreWFyZC52MS5QdXJnZVF1ZXVlUmVzcG9uc2ViBnByb3RvMw", [file_google_protobuf_duration, file_google_protobuf_empty, file_google_protobuf_field_mask, file_google_protobuf_timestamp, file_taskyard_v1_task]);
+  fileDesc("Ch90YXNreWFyZC92MS9xdWV1ZV9zZXJ2aWNlLnByb3RvEgt0YXNreWFyZC52MSIuCglSYXRlTGltaXQSEgoKcGVyX3NlY29uZBgBIAEoARINCgVidXJzdBgCIAEoBSKwAgoFUXVldWUSDAoEbmFtZRgBIAEoCRITCgtkZXNjcmlwdGlvbhgCIAEoCRIZChFjb25jdXJyZW5jeV9saW1pdBgDIAEoBRIYChBkZWZhdWx0X3ByaW9yaXR5GAQgASgFEg4KBnBhdXNlZBgFIAEoCBIqCgpyYXRlX2xpbWl0GAYgASgLMhYudGFza3lhcmQudjEuUmF0ZUxpbWl0EhQKDGZhaXJuZXNzX2tleRgHIAEoCRIbChN0ZW1wb3JhbF90YXNrX3F1ZXVlGAggASgJEi8KC2NyZWF0ZV90aW1lGAkgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgt1cGRhdGVfdGltZRgKIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiNwoSQ3JlYXRlUXVldWVSZXF1ZXN0EiEKBXF1ZXVlGAEgASgLMhIudGFza3lhcmQudjEuUXVldWUiHwoPR2V0UXVldWVSZXF1ZXN0EgwKBG5hbWUYASABKAkiOgoRTGlzdFF1ZXVlc1JlcXVlc3QSEQoJcGFnZV9zaXplGAEgASgFEhIKCnBhZ2VfdG9rZW4YAiABKAkiUQoSTGlzdFF1ZXVlc1Jlc3BvbnNlEiIKBnF1ZXVlcxgBIAMoCzISLnRhc2t5YXJkLnYxLlF1ZXVlEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSJoChJVcGRhdGVRdWV1ZVJlcXVlc3QSIQoFcXVldWUYASABKAsyEi50YXNreWFyZC52MS5RdWV1ZRIvCgt1cGRhdGVfbWFzaxgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5GaWVsZE1hc2siMQoSRGVsZXRlUXVldWVSZXF1ZXN0EgwKBG5hbWUYASABKAkSDQoFZm9yY2UYAiABKAgiIQoRUGF1c2VRdWV1ZVJlcXVlc3QSDAoEbmFtZRgBIAEoCSIiChJSZXN1bWVRdWV1ZVJlcXVlc3QSDAoEbmFtZRgBIAEoCSJLChJFbnF1ZXVlVGFza1JlcXVlc3QSDAoEbmFtZRgBIAEoCRIPCgd0YXNrX2lkGAIgASgJEhYKDnZlcmlmeV93YXRjaGVkGAMgASgIIkcKE0VucXVldWVUYXNrUmVzcG9uc2USHwoEdGFzaxgBIAEoCzIRLnRhc2t5YXJkLnYxLlRhc2sSDwoHd2F0Y2hlZBgCIAEoCCIzChJEZXF1ZXVlVGFza1JlcXVlc3QSDAoEbmFtZRgBIAEoCRIPCgd0YXNrX2lkGAIgASgJIoABCg9Nb3ZlVGFza1JlcXVlc3QSDAoEbmFtZRgBIAEoCRIPCgd0YXNrX2lkGAIgASgJEicKCHBvc2l0aW9uGAMgASgOMhUudGFza3lhcmQudjEuUG9zaXRpb24SDQoFY291bnQYBCABKAUSFgoOYmVmb3JlX3Rhc2tfaWQYBSABKAkiJAoQTW92ZVRhc2tSZXNwb25zZRIQCghwb3NpdGlvbhgBIAEoBSKZAQoKUXVldWVFbnRyeRIPCgd0YXNrX2lkGAEgASgJEhAKCHByaW9yaXR5GAIgASgFEjAKDGVucXVldWVfdGltZRgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEQoJdGFza19uYW1lGAQgASgJEhEKCXRhc2tfdHlwZRgFIAEoCRIQCghwb3NpdGlvbhgGIAEoBSJOChdMaXN0UXVldWVFbnRyaWVzUmVxdWVzdBIMCgRuYW1lGAEgASgJEhEKCXBhZ2Vfc2l6ZRgCIAEoBRISCgpwYWdlX3Rva2VuGAMgASgJIl0KGExpc3RRdWV1ZUVudHJpZXNSZXNwb25zZRIoCgdlbnRyaWVzGAEgAygLMhcudGFza3lhcmQudjEuUXVldWVFbnRyeRIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiJAoUR2V0UXVldWVTdGF0c1JlcXVlc3QSDAoEbmFtZRgBIAEoCSLVAQoKUXVldWVTdGF0cxIMCgRuYW1lGAEgASgJEg4KBnF1ZXVlZBgCIAEoAxIPCgdydW5uaW5nGAMgASgDEi4KC29sZGVzdF93YWl0GAQgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uEi8KDGF2ZXJhZ2Vfd2FpdBgFIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbhIdChVkaXNwYXRjaGVkX3Blcl9taW51dGUYBiABKAESGAoQd29ya2Vyc193YXRjaGluZxgHIAEoBSIhChFQdXJnZVF1ZXVlUmVxdWVzdBIMCgRuYW1lGAEgASgJIioKElB1cmdlUXVldWVSZXNwb25zZRIUCgxwdXJnZWRfY291bnQYASABKAMiUgoYQmF0Y2hFbnF1ZXVlVGFza3NSZXF1ZXN0EgwKBG5hbWUYASABKAkSEAoIdGFza19pZHMYAiADKAkSFgoOdmVyaWZ5X3dhdGNoZWQYAyABKAgiWwoZQmF0Y2hFbnF1ZXVlVGFza3NSZXNwb25zZRItCgdyZXN1bHRzGAEgAygLMhwudGFza3lhcmQudjEuQmF0Y2hUYXNrUmVzdWx0Eg8KB3dhdGNoZWQYAiABKAgiOgoYQmF0Y2hEZXF1ZXVlVGFza3NSZXF1ZXN0EgwKBG5hbWUYASABKAkSEAoIdGFza19pZHMYAiADKAkiSgoZQmF0Y2hEZXF1ZXVlVGFza3NSZXNwb25zZRItCgdyZXN1bHRzGAEgAygLMhwudGFza3lhcmQudjEuQmF0Y2hUYXNrUmVzdWx0Ko0BCghQb3NpdGlvbhIYChRQT1NJVElPTl9VTlNQRUNJRklFRBAAEhIKDlBPU0lUSU9OX0ZST05UEAESEQoNUE9TSVRJT05fQkFDSxACEhQKEFBPU0lUSU9OX0ZPUldBUkQQAxIVChFQT1NJVElPTl9CQUNLV0FSRBAEEhMKD1BPU0lUSU9OX0JFRk9SRRAFMpQJCgxRdWV1ZVNlcnZpY2USQgoLQ3JlYXRlUXVldWUSHy50YXNreWFyZC52MS5DcmVhdGVRdWV1ZVJlcXVlc3QaEi50YXNreWFyZC52MS5RdWV1ZRI8CghHZXRRdWV1ZRIcLnRhc2t5YXJkLnYxLkdldFF1ZXVlUmVxdWVzdBoSLnRhc2t5YXJkLnYxLlF1ZXVlEk0KCkxpc3RRdWV1ZXMSHi50YXNreWFyZC52MS5MaXN0UXVldWVzUmVxdWVzdBofLnRhc2t5YXJkLnYxLkxpc3RRdWV1ZXNSZXNwb25zZRJCCgtVcGRhdGVRdWV1ZRIfLnRhc2t5YXJkLnYxLlVwZGF0ZVF1ZXVlUmVxdWVzdBoSLnRhc2t5YXJkLnYxLlF1ZXVlEkYKC0RlbGV0ZVF1ZXVlEh8udGFza3lhcmQudjEuRGVsZXRlUXVldWVSZXF1ZXN0GhYuZ29vZ2xlLnByb3RvYnVmLkVtcHR5EkAKClBhdXNlUXVldWUSHi50YXNreWFyZC52MS5QYXVzZVF1ZXVlUmVxdWVzdBoSLnRhc2t5YXJkLnYxLlF1ZXVlEkIKC1Jlc3VtZVF1ZXVlEh8udGFza3lhcmQudjEuUmVzdW1lUXVldWVSZXF1ZXN0GhIudGFza3lhcmQudjEuUXVldWUSUAoLRW5xdWV1ZVRhc2sSHy50YXNreWFyZC52MS5FbnF1ZXVlVGFza1JlcXVlc3QaIC50YXNreWFyZC52MS5FbnF1ZXVlVGFza1Jlc3BvbnNlEkEKC0RlcXVldWVUYXNrEh8udGFza3lhcmQudjEuRGVxdWV1ZVRhc2tSZXF1ZXN0GhEudGFza3lhcmQudjEuVGFzaxJiChFCYXRjaEVucXVldWVUYXNrcxIlLnRhc2t5YXJkLnYxLkJhdGNoRW5xdWV1ZVRhc2tzUmVxdWVzdBomLnRhc2t5YXJkLnYxLkJhdGNoRW5xdWV1ZVRhc2tzUmVzcG9uc2USYgoRQmF0Y2hEZXF1ZXVlVGFza3MSJS50YXNreWFyZC52MS5CYXRjaERlcXVldWVUYXNrc1JlcXVlc3QaJi50YXNreWFyZC52MS5CYXRjaERlcXVldWVUYXNrc1Jlc3BvbnNlEkcKCE1vdmVUYXNrEhwudGFza3lhcmQudjEuTW92ZVRhc2tSZXF1ZXN0Gh0udGFza3lhcmQudjEuTW92ZVRhc2tSZXNwb25zZRJfChBMaXN0UXVldWVFbnRyaWVzEiQudGFza3lhcmQudjEuTGlzdFF1ZXVlRW50cmllc1JlcXVlc3QaJS50YXNreWFyZC52MS5MaXN0UXVldWVFbnRyaWVzUmVzcG9uc2USSwoNR2V0UXVldWVTdGF0cxIhLnRhc2t5YXJkLnYxLkdldFF1ZXVlU3RhdHNSZXF1ZXN0GhcudGFza3lhcmQudjEuUXVldWVTdGF0cxJNCgpQdXJnZVF1ZXVlEh4udGFza3lhcmQudjEuUHVyZ2VRdWV1ZVJlcXVlc3QaHy50YXNreWFyZC52MS5QdXJnZVF1ZXVlUmVzcG9uc2ViBnByb3RvMw", [file_google_protobuf_duration, file_google_protobuf_empty, file_google_protobuf_field_mask, file_google_protobuf_timestamp, file_taskyard_v1_task, file_taskyard_v1_task_service]);
 
 /**
  * A dispatch rate limit (token bucket).
@@ -736,6 +738,118 @@ export const PurgeQueueResponseSchema: GenMessage<PurgeQueueResponse> = /*@__PUR
   messageDesc(file_taskyard_v1_queue_service, 21);
 
 /**
+ * Request of BatchEnqueueTasks.
+ *
+ * @generated from message taskyard.v1.BatchEnqueueTasksRequest
+ */
+export type BatchEnqueueTasksRequest = Message<"taskyard.v1.BatchEnqueueTasksRequest"> & {
+  /**
+   * Queue name.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * Ids of PENDING tasks, at most 1,000.
+   *
+   * @generated from field: repeated string task_ids = 2;
+   */
+  taskIds: string[];
+
+  /**
+   * Also report whether a worker polls this queue's Temporal task queue now.
+   *
+   * @generated from field: bool verify_watched = 3;
+   */
+  verifyWatched: boolean;
+};
+
+/**
+ * Describes the message taskyard.v1.BatchEnqueueTasksRequest.
+ * Use `create(BatchEnqueueTasksRequestSchema)` to create a new message.
+ */
+export const BatchEnqueueTasksRequestSchema: GenMessage<BatchEnqueueTasksRequest> = /*@__PURE__*/
+  messageDesc(file_taskyard_v1_queue_service, 22);
+
+/**
+ * Response of BatchEnqueueTasks.
+ *
+ * @generated from message taskyard.v1.BatchEnqueueTasksResponse
+ */
+export type BatchEnqueueTasksResponse = Message<"taskyard.v1.BatchEnqueueTasksResponse"> & {
+  /**
+   * One result per task, in request order.
+   *
+   * @generated from field: repeated taskyard.v1.BatchTaskResult results = 1;
+   */
+  results: BatchTaskResult[];
+
+  /**
+   * Whether a worker polls the queue (only with `verify_watched`).
+   *
+   * @generated from field: bool watched = 2;
+   */
+  watched: boolean;
+};
+
+/**
+ * Describes the message taskyard.v1.BatchEnqueueTasksResponse.
+ * Use `create(BatchEnqueueTasksResponseSchema)` to create a new message.
+ */
+export const BatchEnqueueTasksResponseSchema: GenMessage<BatchEnqueueTasksResponse> = /*@__PURE__*/
+  messageDesc(file_taskyard_v1_queue_service, 23);
+
+/**
+ * Request of BatchDequeueTasks.
+ *
+ * @generated from message taskyard.v1.BatchDequeueTasksRequest
+ */
+export type BatchDequeueTasksRequest = Message<"taskyard.v1.BatchDequeueTasksRequest"> & {
+  /**
+   * Queue name.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * Ids of tasks queued in this queue, at most 1,000.
+   *
+   * @generated from field: repeated string task_ids = 2;
+   */
+  taskIds: string[];
+};
+
+/**
+ * Describes the message taskyard.v1.BatchDequeueTasksRequest.
+ * Use `create(BatchDequeueTasksRequestSchema)` to create a new message.
+ */
+export const BatchDequeueTasksRequestSchema: GenMessage<BatchDequeueTasksRequest> = /*@__PURE__*/
+  messageDesc(file_taskyard_v1_queue_service, 24);
+
+/**
+ * Response of BatchDequeueTasks.
+ *
+ * @generated from message taskyard.v1.BatchDequeueTasksResponse
+ */
+export type BatchDequeueTasksResponse = Message<"taskyard.v1.BatchDequeueTasksResponse"> & {
+  /**
+   * One result per task, in request order.
+   *
+   * @generated from field: repeated taskyard.v1.BatchTaskResult results = 1;
+   */
+  results: BatchTaskResult[];
+};
+
+/**
+ * Describes the message taskyard.v1.BatchDequeueTasksResponse.
+ * Use `create(BatchDequeueTasksResponseSchema)` to create a new message.
+ */
+export const BatchDequeueTasksResponseSchema: GenMessage<BatchDequeueTasksResponse> = /*@__PURE__*/
+  messageDesc(file_taskyard_v1_queue_service, 25);
+
+/**
  * Where MoveTask puts a task.
  *
  * @generated from enum taskyard.v1.Position
@@ -892,6 +1006,27 @@ export const QueueService: GenService<{
     methodKind: "unary";
     input: typeof DequeueTaskRequestSchema;
     output: typeof TaskSchema;
+  },
+  /**
+   * EnqueueTask for up to 1,000 tasks (ClearML's tasks.enqueue_many); one result per task, a
+   * failure of one does not stop the rest.
+   *
+   * @generated from rpc taskyard.v1.QueueService.BatchEnqueueTasks
+   */
+  batchEnqueueTasks: {
+    methodKind: "unary";
+    input: typeof BatchEnqueueTasksRequestSchema;
+    output: typeof BatchEnqueueTasksResponseSchema;
+  },
+  /**
+   * DequeueTask for up to 1,000 tasks (ClearML's tasks.dequeue_many); one result per task.
+   *
+   * @generated from rpc taskyard.v1.QueueService.BatchDequeueTasks
+   */
+  batchDequeueTasks: {
+    methodKind: "unary";
+    input: typeof BatchDequeueTasksRequestSchema;
+    output: typeof BatchDequeueTasksResponseSchema;
   },
   /**
    * Moves a queued task within its priority band (priority always decides first). With a
