@@ -94,7 +94,7 @@ export function createTaskHandlers({ service, reads, temporalUiUrl, defaultsFor 
         startTime: undefined,
         endTime: undefined,
         search: "",
-        filter: "",
+        filter: req.filter,
         includeArchived: req.includeArchived,
       });
       const f = await reads.filterOptions(callerOf(ctx), selection);

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TaskStatus, type Task } from "../../src/gen/taskyard/v1/task_pb.js";
 import { QueueService } from "../../src/gen/taskyard/v1/queue_service_pb.js";
 import { isTerminal, startTestApp, uniqueLabel, waitFor, type TestApp } from "../helpers/app.js";
-import { codeOf } from "../helpers/rpc.js";
+import { codeOf, failure } from "../helpers/rpc.js";
 
 /** A queue of our own with concurrency 1, so dispatch order is observable (the worker serves it too). */
 const serialQueue = `seed-${uniqueLabel()}`;
@@ -318,6 +318,22 @@ describe("ClearML tasks.* (seed 001)", () => {
     await queues.resumeQueue({ name });
     await new Promise((r) => setTimeout(r, 600));
     expect((await get(task.id)).status).toBe(TaskStatus.PENDING);
+  });
+
+  it("ClearML: get_types scoped to given projects — facets of the tasks a filter selects; a bad filter is INVALID_ARGUMENT naming it", async () => {
+    const [p1, p2, p3] = [uniqueLabel(), uniqueLabel(), uniqueLabel()];
+    await pending(p1);
+    await pending(p2, { type: "demo.fail" });
+    await pending(p3, { type: "demo.partial" });
+    const scoped = await app.grpc.getTaskFilterOptions({ filter: `project = "${p1}" OR project = "${p2}"` });
+    expect(scoped.types.map((t) => [t.value, t.count]).sort()).toEqual([
+      ["demo.fail", 1n],
+      ["demo.sleep", 1n],
+    ]);
+    expect(scoped.projects.map((p) => p.value).sort()).toEqual([p1, p2].sort());
+    const bad = await failure(() => app.grpc.getTaskFilterOptions({ filter: "project = " }));
+    expect(bad.code).toBe("InvalidArgument");
+    expect(bad.message).toMatch(/^filter: /);
   });
 
   it("ClearML: publish_many and reset_many answer one result per task; reset_many needs force for a published task", async () => {
