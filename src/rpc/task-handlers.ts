@@ -26,6 +26,7 @@ import {
   validateCreateTask,
   validateId,
   validateIds,
+  validateLabelKeys,
   validateListTasks,
   validatePageSize,
   validateProject,
@@ -97,7 +98,7 @@ export function createTaskHandlers({ service, reads, temporalUiUrl, defaultsFor 
         filter: req.filter,
         includeArchived: req.includeArchived,
       });
-      const f = await reads.filterOptions(callerOf(ctx), selection);
+      const f = await reads.filterOptions(callerOf(ctx), selection, validateLabelKeys("label_keys", req.labelKeys));
       const opts = (xs: Array<{ value: string; count: number }>) => xs.map((x) => ({ value: x.value, count: BigInt(x.count) }));
       return create(GetTaskFilterOptionsResponseSchema, {
         projects: opts(f.projects),
@@ -106,6 +107,7 @@ export function createTaskHandlers({ service, reads, temporalUiUrl, defaultsFor 
         createdBy: opts(f.createdBy),
         tags: opts(f.tags),
         statuses: f.statuses.map((s) => ({ value: `TASK_STATUS_${s.value}`, count: BigInt(s.count) })),
+        labels: f.labels.map((l) => ({ key: l.key, values: opts(l.values) })),
       });
     },
 

@@ -85,6 +85,13 @@ function validateLabels(field: string, labels: Readonly<Record<string, string>>)
   return { ...labels };
 }
 
+/** Label keys to facet on: at most 10, each a label key, duplicates dropped. */
+export function validateLabelKeys(field: string, keys: readonly string[]): string[] {
+  if (keys.length > 10) bad(field, `at most 10 label keys (got ${keys.length})`);
+  keys.forEach((k, i) => LABEL_KEY_RE.test(k) || bad(`${field}[${i}]`, "label keys must match [A-Za-z0-9_.-]{1,63}"));
+  return [...new Set(keys)];
+}
+
 function validateParams(field: string, params: JsonObject | undefined): JsonObject {
   if (!params) return {};
   const bytes = Buffer.byteLength(JSON.stringify(params));

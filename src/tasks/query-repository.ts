@@ -72,6 +72,21 @@ export interface TaskListQuery extends TaskSelection {
   limit: number;
 }
 
+export interface FacetValue {
+  value: string;
+  count: number;
+}
+
+export interface Facets {
+  projects: FacetValue[];
+  types: FacetValue[];
+  queues: FacetValue[];
+  createdBy: FacetValue[];
+  statuses: FacetValue[];
+  tags: FacetValue[];
+  labels: Array<{ key: string; values: FacetValue[] }>;
+}
+
 export class TaskQueryRepository {
   constructor(private readonly manager: EntityManager) {}
 
@@ -209,8 +224,8 @@ export class TaskQueryRepository {
     return rows.map((r) => r.id);
   }
 
-  /** Distinct values with counts, for GetTaskFilterOptions. */
-  async facets(q: TaskSelection): Promise<Record<"projects" | "types" | "queues" | "createdBy" | "statuses" | "tags", Array<{ value: string; count: number }>>> {
+  /** Distinct values with counts, for GetTaskFilterOptions; `labelKeys`: also those labels' values. */
+  async facets(q: TaskSelection, labelKeys: readonly string[] = []): Promise<Facets> {
     return dbCall(async () => {
       const base = this.select(q, await planSelection(this.manager, q), "index");
       const by = async (column: string) => {
@@ -238,7 +253,20 @@ export class TaskQueryRepository {
           GROUP BY jt.tag ORDER BY count DESC, value ASC LIMIT 1000`,
         params,
       );
-      return { projects, types, queues, createdBy, statuses: statuses!, tags: tagRows.map((r) => ({ value: r.value, count: Number(r.count) })) };
+      // Label values through task_labels (ix_task_labels_value), joined to the same selection.
+      const labels = [];
+      for (const key of labelKeys) {
+        const rows: Array<{ value: string; count: string }> = await this.manager.query(
+          `SELECT tl.label_value AS value, COUNT(*) AS count
+             FROM (${sql}) sel
+             JOIN task_labels tl ON tl.task_id = sel.id AND tl.tenant = ? AND tl.label_key = ?
+            GROUP BY tl.label_value ORDER BY count DESC, value ASC LIMIT 1000`,
+          [...params, q.tenant, key],
+        );
+        labels.push({ key, values: rows.map((r) => ({ value: r.value, count: Number(r.count) })) });
+      }
+      const counted = (rows: Array<{ value: string; count: string }>) => rows.map((r) => ({ value: r.value, count: Number(r.count) }));
+      return { projects, types, queues, createdBy, statuses: statuses!, tags: counted(tagRows), labels };
     });
   }
 

@@ -69,8 +69,8 @@ export class TaskQueryService {
     return { tasks: rows, nextPageToken, totalSize };
   }
 
-  async filterOptions(caller: Caller, selection: Selection) {
-    return this.deps.queries.facets({ tenant: caller.tenant, ...selection, includePublic: false });
+  async filterOptions(caller: Caller, selection: Selection, labelKeys: readonly string[] = []) {
+    return this.deps.queries.facets({ tenant: caller.tenant, ...selection, includePublic: false }, labelKeys);
   }
 
   /** A readable task's history, oldest first (a public task's events are its own tenant's rows). */

@@ -257,6 +257,24 @@ describe("Visual Layer Task Manager (seed 000)", () => {
   });
 });
 
+describe("Visual Layer Task Manager (seed 000), filter options", () => {
+  it("Visual Layer: filter options count the values of labels (dataset ids) of the selected tasks; bad keys are INVALID_ARGUMENT naming them", async () => {
+    const project = uniqueLabel();
+    await pending(project, { labels: { dataset: "ds-1", asset: "a1" } });
+    await pending(project, { labels: { dataset: "ds-1" } });
+    await pending(project, { labels: { dataset: "ds-2" } });
+    await pending(uniqueLabel(), { labels: { dataset: "ds-other" } });
+    const f = await app.grpc.getTaskFilterOptions({ filter: `project = "${project}"`, labelKeys: ["dataset", "asset", "absent"] });
+    expect(f.labels.map((l) => [l.key, l.values.map((v) => [v.value, v.count])])).toEqual([
+      ["dataset", [["ds-1", 2n], ["ds-2", 1n]]],
+      ["asset", [["a1", 1n]]],
+      ["absent", []],
+    ]);
+    const bad = await failure(() => app.grpc.getTaskFilterOptions({ labelKeys: ["ok", "not a key"] }));
+    expect(bad).toEqual({ code: "InvalidArgument", message: "label_keys[1]: label keys must match [A-Za-z0-9_.-]{1,63}" });
+  });
+});
+
 describe("ClearML tasks.* (seed 001)", () => {
   it("ClearML: force flags — retry of a non-retryable failure, reset of a published task and delete of a published task", async () => {
     const project = uniqueLabel();

@@ -14,7 +14,7 @@ import type { JsonObject, Message } from "@bufbuild/protobuf";
  * Describes the file taskyard/v1/task_service.proto.
  */
 export const file_taskyard_v1_task_service: GenFile = /*@__PURE__*/
-  fileDesc("Ch50YXNreWFyZC92MS90YXNrX3NlcnZpY2UucHJvdG8SC3Rhc2t5YXJkLnYxIn0KEUNyZWF0ZVRhc2tSZXF1ZXN0Eh8KBHRhc2sYASABKAsyES50YXNreWFyZC52MS5UYXNrEhIKCnJlcXVlc3RfaWQYAiABKAkSFQoNdmFsaWRhdGVfb25seRgDIAEoCBISCgVzdGFydBgEIAEoCEgAiAEBQggKBl9zdGFydCJiChdCYXRjaENyZWF0ZVRhc2tzUmVxdWVzdBIwCghyZXF1ZXN0cxgBIAMoCzIeLnRhc2t5YXJkLnYxLkNyZWF0ZVRhc2tSZXF1ZXN0EhUKDXZhbGlkYXRlX29ubHkYAiABKAgiPAoYQmF0Y2hDcmVhdGVUYXNrc1Jlc3BvbnNlEiAKBXRhc2tzGAEgAygLMhEudGFza3lhcmQudjEuVGFzayIcCg5HZXRUYXNrUmVxdWVzdBIKCgJpZBgBIAEoCSIjChRCYXRjaEdldFRhc2tzUmVxdWVzdBILCgNpZHMYASADKAkiOQoVQmF0Y2hHZXRUYXNrc1Jlc3BvbnNlEiAKBXRhc2tzGAEgAygLMhEudGFza3lhcmQudjEuVGFzayJpCglUaW1lUmFuZ2USLgoKc3RhcnRfdGltZRgBIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLAoIZW5kX3RpbWUYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIqYEChBMaXN0VGFza3NSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJEgwKBHBhZ2UYAyABKAUSDgoGZmlsdGVyGAQgASgJEhAKCG9yZGVyX2J5GAUgASgJEg8KB3Byb2plY3QYBiABKAkSDAoEdHlwZRgHIAEoCRIpCghzdGF0dXNlcxgIIAMoDjIXLnRhc2t5YXJkLnYxLlRhc2tTdGF0dXMSDQoFcXVldWUYCSABKAkSEgoKY3JlYXRlZF9ieRgKIAEoCRIMCgR0YWdzGAsgAygJEjkKBmxhYmVscxgMIAMoCzIpLnRhc2t5YXJkLnYxLkxpc3RUYXNrc1JlcXVlc3QuTGFiZWxzRW50cnkSEQoJcGFyZW50X2lkGA0gASgJEisKC2NyZWF0ZV90aW1lGA4gASgLMhYudGFza3lhcmQudjEuVGltZVJhbmdlEioKCnN0YXJ0X3RpbWUYDyABKAsyFi50YXNreWFyZC52MS5UaW1lUmFuZ2USKAoIZW5kX3RpbWUYECABKAsyFi50YXNreWFyZC52MS5UaW1lUmFuZ2USDgoGc2VhcmNoGBEgASgJEhgKEGluY2x1ZGVfYXJjaGl2ZWQYEiABKAgSFgoOaW5jbHVkZV9wdWJsaWMYEyABKAgaLQoLTGFiZWxzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASJiChFMaXN0VGFza3NSZXNwb25zZRIgCgV0YXNrcxgBIAMoCzIRLnRhc2t5YXJkLnYxLlRhc2sSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJEhIKCnRvdGFsX3NpemUYAyABKAUidAobR2V0VGFza0ZpbHRlck9wdGlvbnNSZXF1ZXN0EisKC2NyZWF0ZV90aW1lGAEgASgLMhYudGFza3lhcmQudjEuVGltZVJhbmdlEhgKEGluY2x1ZGVfYXJjaGl2ZWQYAiABKAgSDgoGZmlsdGVyGAMgASgJIiwKDEZpbHRlck9wdGlvbhINCgV2YWx1ZRgBIAEoCRINCgVjb3VudBgCIAEoAyKlAgocR2V0VGFza0ZpbHRlck9wdGlvbnNSZXNwb25zZRIrCghwcm9qZWN0cxgBIAMoCzIZLnRhc2t5YXJkLnYxLkZpbHRlck9wdGlvbhIoCgV0eXBlcxgCIAMoCzIZLnRhc2t5YXJkLnYxLkZpbHRlck9wdGlvbhIpCgZxdWV1ZXMYAyADKAsyGS50YXNreWFyZC52MS5GaWx0ZXJPcHRpb24SLQoKY3JlYXRlZF9ieRgEIAMoCzIZLnRhc2t5YXJkLnYxLkZpbHRlck9wdGlvbhInCgR0YWdzGAUgAygLMhkudGFza3lhcmQudjEuRmlsdGVyT3B0aW9uEisKCHN0YXR1c2VzGAYgAygLMhkudGFza3lhcmQudjEuRmlsdGVyT3B0aW9uInQKEVVwZGF0ZVRhc2tSZXF1ZXN0Eh8KBHRhc2sYASABKAsyES50YXNreWFyZC52MS5UYXNrEi8KC3VwZGF0ZV9tYXNrGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLkZpZWxkTWFzaxINCgVmb3JjZRgDIAEoCCIvChFDYW5jZWxUYXNrUmVxdWVzdBIKCgJpZBgBIAEoCRIOCgZyZWFzb24YAiABKAkiPQoQUmV0cnlUYXNrUmVxdWVzdBIKCgJpZBgBIAEoCRIOCgZyZWFzb24YAiABKAkSDQoFZm9yY2UYAyABKAgiPQoQUmVzZXRUYXNrUmVxdWVzdBIKCgJpZBgBIAEoCRIOCgZyZWFzb24YAiABKAkSDQoFZm9yY2UYAyABKAgi0wIKDVRhc2tPdmVycmlkZXMSEQoEbmFtZRgBIAEoCUgAiAEBEicKBnBhcmFtcxgCIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSNgoGbGFiZWxzGAMgAygLMiYudGFza3lhcmQudjEuVGFza092ZXJyaWRlcy5MYWJlbHNFbnRyeRIMCgR0YWdzGAQgAygJEhQKB3Byb2plY3QYBSABKAlIAYgBARISCgVxdWV1ZRgGIAEoCUgCiAEBEhYKCXBhcmVudF9pZBgHIAEoCUgDiAEBEhUKCHByaW9yaXR5GAggASgFSASIAQEaLQoLTGFiZWxzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4AUIHCgVfbmFtZUIKCghfcHJvamVjdEIICgZfcXVldWVCDAoKX3BhcmVudF9pZEILCglfcHJpb3JpdHkifwoQQ2xvbmVUYXNrUmVxdWVzdBIKCgJpZBgBIAEoCRItCglvdmVycmlkZXMYAiABKAsyGi50YXNreWFyZC52MS5UYXNrT3ZlcnJpZGVzEhIKBXN0YXJ0GAMgASgISACIAQESEgoKcmVxdWVzdF9pZBgEIAEoCUIICgZfc3RhcnQiLgoRRGVsZXRlVGFza1JlcXVlc3QSCgoCaWQYASABKAkSDQoFZm9yY2UYAiABKAgiIAoSQXJjaGl2ZVRhc2tSZXF1ZXN0EgoKAmlkGAEgASgJIiIKFFVuYXJjaGl2ZVRhc2tSZXF1ZXN0EgoKAmlkGAEgASgJIiAKElB1Ymxpc2hUYXNrUmVxdWVzdBIKCgJpZBgBIAEoCSJKChVMaXN0VGFza0V2ZW50c1JlcXVlc3QSCgoCaWQYASABKAkSEQoJcGFnZV9zaXplGAIgASgFEhIKCnBhZ2VfdG9rZW4YAyABKAkiWQoWTGlzdFRhc2tFdmVudHNSZXNwb25zZRImCgZldmVudHMYASADKAsyFi50YXNreWFyZC52MS5UYXNrRXZlbnQSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIh4KEFdhdGNoVGFza1JlcXVlc3QSCgoCaWQYASABKAkiSQoPV2FpdFRhc2tSZXF1ZXN0EgoKAmlkGAEgASgJEioKB3RpbWVvdXQYAiABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24iVAoPQmF0Y2hUYXNrUmVzdWx0EgoKAmlkGAEgASgJEgoKAm9rGAIgASgIEhIKCmVycm9yX2NvZGUYAyABKAkSFQoNZXJyb3JfbWVzc2FnZRgEIAEoCSJGChdCYXRjaENhbmNlbFRhc2tzUmVxdWVzdBILCgNpZHMYASADKAkSDgoGZmlsdGVyGAIgASgJEg4KBnJlYXNvbhgDIAEoCSJJChhCYXRjaENhbmNlbFRhc2tzUmVzcG9uc2USLQoHcmVzdWx0cxgBIAMoCzIcLnRhc2t5YXJkLnYxLkJhdGNoVGFza1Jlc3VsdCJFChZCYXRjaFJldHJ5VGFza3NSZXF1ZXN0EgsKA2lkcxgBIAMoCRIOCgZmaWx0ZXIYAiABKAkSDgoGcmVhc29uGAMgASgJIkgKF0JhdGNoUmV0cnlUYXNrc1Jlc3BvbnNlEi0KB3Jlc3VsdHMYASADKAsyHC50YXNreWFyZC52MS5CYXRjaFRhc2tSZXN1bHQiNwoYQmF0Y2hBcmNoaXZlVGFza3NSZXF1ZXN0EgsKA2lkcxgBIAMoCRIOCgZmaWx0ZXIYAiABKAkiSgoZQmF0Y2hBcmNoaXZlVGFza3NSZXNwb25zZRItCgdyZXN1bHRzGAEgAygLMhwudGFza3lhcmQudjEuQmF0Y2hUYXNrUmVzdWx0IjkKGkJhdGNoVW5hcmNoaXZlVGFza3NSZXF1ZXN0EgsKA2lkcxgBIAMoCRIOCgZmaWx0ZXIYAiABKAkiTAobQmF0Y2hVbmFyY2hpdmVUYXNrc1Jlc3BvbnNlEi0KB3Jlc3VsdHMYASADKAsyHC50YXNreWFyZC52MS5CYXRjaFRhc2tSZXN1bHQiRQoXQmF0Y2hEZWxldGVUYXNrc1JlcXVlc3QSCwoDaWRzGAEgAygJEg4KBmZpbHRlchgCIAEoCRINCgVmb3JjZRgDIAEoCCJJChhCYXRjaERlbGV0ZVRhc2tzUmVzcG9uc2USLQoHcmVzdWx0cxgBIAMoCzIcLnRhc2t5YXJkLnYxLkJhdGNoVGFza1Jlc3VsdCJgChpCYXRjaFVwZGF0ZVRhc2tUYWdzUmVxdWVzdBILCgNpZHMYASADKAkSDgoGZmlsdGVyGAIgASgJEhAKCGFkZF90YWdzGAMgAygJEhMKC3JlbW92ZV90YWdzGAQgAygJIkwKG0JhdGNoVXBkYXRlVGFza1RhZ3NSZXNwb25zZRItCgdyZXN1bHRzGAEgAygLMhwudGFza3lhcmQudjEuQmF0Y2hUYXNrUmVzdWx0Ik4KHkJhdGNoTW92ZVRhc2tzVG9Qcm9qZWN0UmVxdWVzdBILCgNpZHMYASADKAkSDgoGZmlsdGVyGAIgASgJEg8KB3Byb2plY3QYAyABKAkiUAofQmF0Y2hNb3ZlVGFza3NUb1Byb2plY3RSZXNwb25zZRItCgdyZXN1bHRzGAEgAygLMhwudGFza3lhcmQudjEuQmF0Y2hUYXNrUmVzdWx0Im0KHUJhdGNoU2V0VGFza1Zpc2liaWxpdHlSZXF1ZXN0EgsKA2lkcxgBIAMoCRIOCgZmaWx0ZXIYAiABKAkSLwoKdmlzaWJpbGl0eRgDIAEoDjIbLnRhc2t5YXJkLnYxLlRhc2tWaXNpYmlsaXR5Ik8KHkJhdGNoU2V0VGFza1Zpc2liaWxpdHlSZXNwb25zZRItCgdyZXN1bHRzGAEgAygLMhwudGFza3lhcmQudjEuQmF0Y2hUYXNrUmVzdWx0IjcKGEJhdGNoUHVibGlzaFRhc2tzUmVxdWVzdBILCgNpZHMYASADKAkSDgoGZmlsdGVyGAIgASgJIkoKGUJhdGNoUHVibGlzaFRhc2tzUmVzcG9uc2USLQoHcmVzdWx0cxgBIAMoCzIcLnRhc2t5YXJkLnYxLkJhdGNoVGFza1Jlc3VsdCJUChZCYXRjaFJlc2V0VGFza3NSZXF1ZXN0EgsKA2lkcxgBIAMoCRIOCgZmaWx0ZXIYAiABKAkSDgoGcmVhc29uGAMgASgJEg0KBWZvcmNlGAQgASgIIkgKF0JhdGNoUmVzZXRUYXNrc1Jlc3BvbnNlEi0KB3Jlc3VsdHMYASADKAsyHC50YXNreWFyZC52MS5CYXRjaFRhc2tSZXN1bHQyqRIKC1Rhc2tTZXJ2aWNlEj8KCkNyZWF0ZVRhc2sSHi50YXNreWFyZC52MS5DcmVhdGVUYXNrUmVxdWVzdBoRLnRhc2t5YXJkLnYxLlRhc2sSXwoQQmF0Y2hDcmVhdGVUYXNrcxIkLnRhc2t5YXJkLnYxLkJhdGNoQ3JlYXRlVGFza3NSZXF1ZXN0GiUudGFza3lhcmQudjEuQmF0Y2hDcmVhdGVUYXNrc1Jlc3BvbnNlEjkKB0dldFRhc2sSGy50YXNreWFyZC52MS5HZXRUYXNrUmVxdWVzdBoRLnRhc2t5YXJkLnYxLlRhc2sSVgoNQmF0Y2hHZXRUYXNrcxIhLnRhc2t5YXJkLnYxLkJhdGNoR2V0VGFza3NSZXF1ZXN0GiIudGFza3lhcmQudjEuQmF0Y2hHZXRUYXNrc1Jlc3BvbnNlEkoKCUxpc3RUYXNrcxIdLnRhc2t5YXJkLnYxLkxpc3RUYXNrc1JlcXVlc3QaHi50YXNreWFyZC52MS5MaXN0VGFza3NSZXNwb25zZRJrChRHZXRUYXNrRmlsdGVyT3B0aW9ucxIoLnRhc2t5YXJkLnYxLkdldFRhc2tGaWx0ZXJPcHRpb25zUmVxdWVzdBopLnRhc2t5YXJkLnYxLkdldFRhc2tGaWx0ZXJPcHRpb25zUmVzcG9uc2USPwoKVXBkYXRlVGFzaxIeLnRhc2t5YXJkLnYxLlVwZGF0ZVRhc2tSZXF1ZXN0GhEudGFza3lhcmQudjEuVGFzaxI/CgpDYW5jZWxUYXNrEh4udGFza3lhcmQudjEuQ2FuY2VsVGFza1JlcXVlc3QaES50YXNreWFyZC52MS5UYXNrEj0KCVJldHJ5VGFzaxIdLnRhc2t5YXJkLnYxLlJldHJ5VGFza1JlcXVlc3QaES50YXNreWFyZC52MS5UYXNrEj0KCVJlc2V0VGFzaxIdLnRhc2t5YXJkLnYxLlJlc2V0VGFza1JlcXVlc3QaES50YXNreWFyZC52MS5UYXNrEj0KCUNsb25lVGFzaxIdLnRhc2t5YXJkLnYxLkNsb25lVGFza1JlcXVlc3QaES50YXNreWFyZC52MS5UYXNrEkQKCkRlbGV0ZVRhc2sSHi50YXNreWFyZC52MS5EZWxldGVUYXNrUmVxdWVzdBoWLmdvb2dsZS5wcm90b2J1Zi5FbXB0eRJBCgtBcmNoaXZlVGFzaxIfLnRhc2t5YXJkLnYxLkFyY2hpdmVUYXNrUmVxdWVzdBoRLnRhc2t5YXJkLnYxLlRhc2sSRQoNVW5hcmNoaXZlVGFzaxIhLnRhc2t5YXJkLnYxLlVuYXJjaGl2ZVRhc2tSZXF1ZXN0GhEudGFza3lhcmQudjEuVGFzaxJBCgtQdWJsaXNoVGFzaxIfLnRhc2t5YXJkLnYxLlB1Ymxpc2hUYXNrUmVxdWVzdBoRLnRhc2t5YXJkLnYxLlRhc2sSWQoOTGlzdFRhc2tFdmVudHMSIi50YXNreWFyZC52MS5MaXN0VGFza0V2ZW50c1JlcXVlc3QaIy50YXNreWFyZC52MS5MaXN0VGFza0V2ZW50c1Jlc3BvbnNlEj8KCVdhdGNoVGFzaxIdLnRhc2t5YXJkLnYxLldhdGNoVGFza1JlcXVlc3QaES50YXNreWFyZC52MS5UYXNrMAESOwoIV2FpdFRhc2sSHC50YXNreWFyZC52MS5XYWl0VGFza1JlcXVlc3QaES50YXNreWFyZC52MS5UYXNrEl8KEEJhdGNoQ2FuY2VsVGFza3MSJC50YXNreWFyZC52MS5CYXRjaENhbmNlbFRhc2tzUmVxdWVzdBolLnRhc2t5YXJkLnYxLkJhdGNoQ2FuY2VsVGFza3NSZXNwb25zZRJcCg9CYXRjaFJldHJ5VGFza3MSIy50YXNreWFyZC52MS5CYXRjaFJldHJ5VGFza3NSZXF1ZXN0GiQudGFza3lhcmQudjEuQmF0Y2hSZXRyeVRhc2tzUmVzcG9uc2USYgoRQmF0Y2hBcmNoaXZlVGFza3MSJS50YXNreWFyZC52MS5CYXRjaEFyY2hpdmVUYXNrc1JlcXVlc3QaJi50YXNreWFyZC52MS5CYXRjaEFyY2hpdmVUYXNrc1Jlc3BvbnNlEmgKE0JhdGNoVW5hcmNoaXZlVGFza3MSJy50YXNreWFyZC52MS5CYXRjaFVuYXJjaGl2ZVRhc2tzUmVxdWVzdBooLnRhc2t5YXJkLnYxLkJhdGNoVW5hcmNoaXZlVGFza3NSZXNwb25zZRJfChBCYXRjaERlbGV0ZVRhc2tzEiQudGFza3lhcmQudjEuQmF0Y2hEZWxldGVUYXNrc1JlcXVlc3QaJS50YXNreWFyZC52MS5CYXRjaERlbGV0ZVRhc2tzUmVzcG9uc2USaAoTQmF0Y2hVcGRhdGVUYXNrVGFncxInLnRhc2t5YXJkLnYxLkJhdGNoVXBkYXRlVGFza1RhZ3NSZXF1ZXN0GigudGFza3lhcmQudjEuQmF0Y2hVcGRhdGVUYXNrVGFnc1Jlc3BvbnNlEnQKF0JhdGNoTW92ZVRhc2tzVG9Qcm9qZWN0EisudGFza3lhcmQudjEuQmF0Y2hNb3ZlVGFza3NUb1Byb2plY3RSZXF1ZXN0GiwudGFza3lhcmQudjEuQmF0Y2hNb3ZlVGFza3NUb1Byb2plY3RSZXNwb25zZRJxChZCYXRjaFNldFRhc2tWaXNpYmlsaXR5EioudGFza3lhcmQudjEuQmF0Y2hTZXRUYXNrVmlzaWJpbGl0eVJlcXVlc3QaKy50YXNreWFyZC52MS5CYXRjaFNldFRhc2tWaXNpYmlsaXR5UmVzcG9uc2USYgoRQmF0Y2hQdWJsaXNoVGFza3MSJS50YXNreWFyZC52MS5CYXRjaFB1Ymxpc2hUYXNrc1JlcXVlc3QaJi50YXNreWFyZC52MS5CYXRjaFB1Ymxpc2hUYXNrc1Jlc3BvbnNlElwKD0JhdGNoUmVzZXRUYXNrcxIjLnRhc2t5YXJkLnYxLkJhdGNoUmVzZXRUYXNrc1JlcXVlc3QaJC50YXNreWFyZC52MS5CYXRjaFJlc2V0VGFza3NSZXNwb25zZWIGcHJvdG8z", [file_google_protobuf_duration, file_google_protobuf_empty, file_google_protobuf_field_mask, file_google_protobuf_struct, file_google_protobuf_timestamp, file_taskyard_v1_task]);
+  fileDesc("Ch50YXNreWFyZC92MS90YXNrX3NlcnZpY2UucHJvdG8SC3Rhc2t5YXJkLnYxIn0KEUNyZWF0ZVRhc2tSZXF1ZXN0Eh8KBHRhc2sYASABKAsyES50YXNreWFyZC52MS5UYXNrEhIKCnJlcXVlc3RfaWQYAiABKAkSFQoNdmFsaWRhdGVfb25seRgDIAEoCBISCgVzdGFydBgEIAEoCEgAiAEBQggKBl9zdGFydCJiChdCYXRjaENyZWF0ZVRhc2tzUmVxdWVzdBIwCghyZXF1ZXN0cxgBIAMoCzIeLnRhc2t5YXJkLnYxLkNyZWF0ZVRhc2tSZXF1ZXN0EhUKDXZhbGlkYXRlX29ubHkYAiABKAgiPAoYQmF0Y2hDcmVhdGVUYXNrc1Jlc3BvbnNlEiAKBXRhc2tzGAEgAygLMhEudGFza3lhcmQudjEuVGFzayIcCg5HZXRUYXNrUmVxdWVzdBIKCgJpZBgBIAEoCSIjChRCYXRjaEdldFRhc2tzUmVxdWVzdBILCgNpZHMYASADKAkiOQoVQmF0Y2hHZXRUYXNrc1Jlc3BvbnNlEiAKBXRhc2tzGAEgAygLMhEudGFza3lhcmQudjEuVGFzayJpCglUaW1lUmFuZ2USLgoKc3RhcnRfdGltZRgBIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLAoIZW5kX3RpbWUYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIqYEChBMaXN0VGFza3NSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJEgwKBHBhZ2UYAyABKAUSDgoGZmlsdGVyGAQgASgJEhAKCG9yZGVyX2J5GAUgASgJEg8KB3Byb2plY3QYBiABKAkSDAoEdHlwZRgHIAEoCRIpCghzdGF0dXNlcxgIIAMoDjIXLnRhc2t5YXJkLnYxLlRhc2tTdGF0dXMSDQoFcXVldWUYCSABKAkSEgoKY3JlYXRlZF9ieRgKIAEoCRIMCgR0YWdzGAsgAygJEjkKBmxhYmVscxgMIAMoCzIpLnRhc2t5YXJkLnYxLkxpc3RUYXNrc1JlcXVlc3QuTGFiZWxzRW50cnkSEQoJcGFyZW50X2lkGA0gASgJEisKC2NyZWF0ZV90aW1lGA4gASgLMhYudGFza3lhcmQudjEuVGltZVJhbmdlEioKCnN0YXJ0X3RpbWUYDyABKAsyFi50YXNreWFyZC52MS5UaW1lUmFuZ2USKAoIZW5kX3RpbWUYECABKAsyFi50YXNreWFyZC52MS5UaW1lUmFuZ2USDgoGc2VhcmNoGBEgASgJEhgKEGluY2x1ZGVfYXJjaGl2ZWQYEiABKAgSFgoOaW5jbHVkZV9wdWJsaWMYEyABKAgaLQoLTGFiZWxzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASJiChFMaXN0VGFza3NSZXNwb25zZRIgCgV0YXNrcxgBIAMoCzIRLnRhc2t5YXJkLnYxLlRhc2sSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJEhIKCnRvdGFsX3NpemUYAyABKAUiiAEKG0dldFRhc2tGaWx0ZXJPcHRpb25zUmVxdWVzdBIrCgtjcmVhdGVfdGltZRgBIAEoCzIWLnRhc2t5YXJkLnYxLlRpbWVSYW5nZRIYChBpbmNsdWRlX2FyY2hpdmVkGAIgASgIEg4KBmZpbHRlchgDIAEoCRISCgpsYWJlbF9rZXlzGAQgAygJIiwKDEZpbHRlck9wdGlvbhINCgV2YWx1ZRgBIAEoCRINCgVjb3VudBgCIAEoAyLWAgocR2V0VGFza0ZpbHRlck9wdGlvbnNSZXNwb25zZRIrCghwcm9qZWN0cxgBIAMoCzIZLnRhc2t5YXJkLnYxLkZpbHRlck9wdGlvbhIoCgV0eXBlcxgCIAMoCzIZLnRhc2t5YXJkLnYxLkZpbHRlck9wdGlvbhIpCgZxdWV1ZXMYAyADKAsyGS50YXNreWFyZC52MS5GaWx0ZXJPcHRpb24SLQoKY3JlYXRlZF9ieRgEIAMoCzIZLnRhc2t5YXJkLnYxLkZpbHRlck9wdGlvbhInCgR0YWdzGAUgAygLMhkudGFza3lhcmQudjEuRmlsdGVyT3B0aW9uEisKCHN0YXR1c2VzGAYgAygLMhkudGFza3lhcmQudjEuRmlsdGVyT3B0aW9uEi8KBmxhYmVscxgHIAMoCzIfLnRhc2t5YXJkLnYxLkxhYmVsRmlsdGVyT3B0aW9ucyJMChJMYWJlbEZpbHRlck9wdGlvbnMSCwoDa2V5GAEgASgJEikKBnZhbHVlcxgCIAMoCzIZLnRhc2t5YXJkLnYxLkZpbHRlck9wdGlvbiJ0ChFVcGRhdGVUYXNrUmVxdWVzdBIfCgR0YXNrGAEgASgLMhEudGFza3lhcmQudjEuVGFzaxIvCgt1cGRhdGVfbWFzaxgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5GaWVsZE1hc2sSDQoFZm9yY2UYAyABKAgiLwoRQ2FuY2VsVGFza1JlcXVlc3QSCgoCaWQYASABKAkSDgoGcmVhc29uGAIgASgJIj0KEFJldHJ5VGFza1JlcXVlc3QSCgoCaWQYASABKAkSDgoGcmVhc29uGAIgASgJEg0KBWZvcmNlGAMgASgIIj0KEFJlc2V0VGFza1JlcXVlc3QSCgoCaWQYASABKAkSDgoGcmVhc29uGAIgASgJEg0KBWZvcmNlGAMgASgIItMCCg1UYXNrT3ZlcnJpZGVzEhEKBG5hbWUYASABKAlIAIgBARInCgZwYXJhbXMYAiABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EjYKBmxhYmVscxgDIAMoCzImLnRhc2t5YXJkLnYxLlRhc2tPdmVycmlkZXMuTGFiZWxzRW50cnkSDAoEdGFncxgEIAMoCRIUCgdwcm9qZWN0GAUgASgJSAGIAQESEgoFcXVldWUYBiABKAlIAogBARIWCglwYXJlbnRfaWQYByABKAlIA4gBARIVCghwcmlvcml0eRgIIAEoBUgEiAEBGi0KC0xhYmVsc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAFCBwoFX25hbWVCCgoIX3Byb2plY3RCCAoGX3F1ZXVlQgwKCl9wYXJlbnRfaWRCCwoJX3ByaW9yaXR5In8KEENsb25lVGFza1JlcXVlc3QSCgoCaWQYASABKAkSLQoJb3ZlcnJpZGVzGAIgASgLMhoudGFza3lhcmQudjEuVGFza092ZXJyaWRlcxISCgVzdGFydBgDIAEoCEgAiAEBEhIKCnJlcXVlc3RfaWQYBCABKAlCCAoGX3N0YXJ0Ii4KEURlbGV0ZVRhc2tSZXF1ZXN0EgoKAmlkGAEgASgJEg0KBWZvcmNlGAIgASgIIiAKEkFyY2hpdmVUYXNrUmVxdWVzdBIKCgJpZBgBIAEoCSIiChRVbmFyY2hpdmVUYXNrUmVxdWVzdBIKCgJpZBgBIAEoCSIgChJQdWJsaXNoVGFza1JlcXVlc3QSCgoCaWQYASABKAkiSgoVTGlzdFRhc2tFdmVudHNSZXF1ZXN0EgoKAmlkGAEgASgJEhEKCXBhZ2Vfc2l6ZRgCIAEoBRISCgpwYWdlX3Rva2VuGAMgASgJIlkKFkxpc3RUYXNrRXZlbnRzUmVzcG9uc2USJgoGZXZlbnRzGAEgAygLMhYudGFza3lhcmQudjEuVGFza0V2ZW50EhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSIeChBXYXRjaFRhc2tSZXF1ZXN0EgoKAmlkGAEgASgJIkkKD1dhaXRUYXNrUmVxdWVzdBIKCgJpZBgBIAEoCRIqCgd0aW1lb3V0GAIgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uIlQKD0JhdGNoVGFza1Jlc3VsdBIKCgJpZBgBIAEoCRIKCgJvaxgCIAEoCBISCgplcnJvcl9jb2RlGAMgASgJEhUKDWVycm9yX21lc3NhZ2UYBCABKAkiRgoXQmF0Y2hDYW5jZWxUYXNrc1JlcXVlc3QSCwoDaWRzGAEgAygJEg4KBmZpbHRlchgCIAEoCRIOCgZyZWFzb24YAyABKAkiSQoYQmF0Y2hDYW5jZWxUYXNrc1Jlc3BvbnNlEi0KB3Jlc3VsdHMYASADKAsyHC50YXNreWFyZC52MS5CYXRjaFRhc2tSZXN1bHQiRQoWQmF0Y2hSZXRyeVRhc2tzUmVxdWVzdBILCgNpZHMYASADKAkSDgoGZmlsdGVyGAIgASgJEg4KBnJlYXNvbhgDIAEoCSJIChdCYXRjaFJldHJ5VGFza3NSZXNwb25zZRItCgdyZXN1bHRzGAEgAygLMhwudGFza3lhcmQudjEuQmF0Y2hUYXNrUmVzdWx0IjcKGEJhdGNoQXJjaGl2ZVRhc2tzUmVxdWVzdBILCgNpZHMYASADKAkSDgoGZmlsdGVyGAIgASgJIkoKGUJhdGNoQXJjaGl2ZVRhc2tzUmVzcG9uc2USLQoHcmVzdWx0cxgBIAMoCzIcLnRhc2t5YXJkLnYxLkJhdGNoVGFza1Jlc3VsdCI5ChpCYXRjaFVuYXJjaGl2ZVRhc2tzUmVxdWVzdBILCgNpZHMYASADKAkSDgoGZmlsdGVyGAIgASgJIkwKG0JhdGNoVW5hcmNoaXZlVGFza3NSZXNwb25zZRItCgdyZXN1bHRzGAEgAygLMhwudGFza3lhcmQudjEuQmF0Y2hUYXNrUmVzdWx0IkUKF0JhdGNoRGVsZXRlVGFza3NSZXF1ZXN0EgsKA2lkcxgBIAMoCRIOCgZmaWx0ZXIYAiABKAkSDQoFZm9yY2UYAyABKAgiSQoYQmF0Y2hEZWxldGVUYXNrc1Jlc3BvbnNlEi0KB3Jlc3VsdHMYASADKAsyHC50YXNreWFyZC52MS5CYXRjaFRhc2tSZXN1bHQiYAoaQmF0Y2hVcGRhdGVUYXNrVGFnc1JlcXVlc3QSCwoDaWRzGAEgAygJEg4KBmZpbHRlchgCIAEoCRIQCghhZGRfdGFncxgDIAMoCRITCgtyZW1vdmVfdGFncxgEIAMoCSJMChtCYXRjaFVwZGF0ZVRhc2tUYWdzUmVzcG9uc2USLQoHcmVzdWx0cxgBIAMoCzIcLnRhc2t5YXJkLnYxLkJhdGNoVGFza1Jlc3VsdCJOCh5CYXRjaE1vdmVUYXNrc1RvUHJvamVjdFJlcXVlc3QSCwoDaWRzGAEgAygJEg4KBmZpbHRlchgCIAEoCRIPCgdwcm9qZWN0GAMgASgJIlAKH0JhdGNoTW92ZVRhc2tzVG9Qcm9qZWN0UmVzcG9uc2USLQoHcmVzdWx0cxgBIAMoCzIcLnRhc2t5YXJkLnYxLkJhdGNoVGFza1Jlc3VsdCJtCh1CYXRjaFNldFRhc2tWaXNpYmlsaXR5UmVxdWVzdBILCgNpZHMYASADKAkSDgoGZmlsdGVyGAIgASgJEi8KCnZpc2liaWxpdHkYAyABKA4yGy50YXNreWFyZC52MS5UYXNrVmlzaWJpbGl0eSJPCh5CYXRjaFNldFRhc2tWaXNpYmlsaXR5UmVzcG9uc2USLQoHcmVzdWx0cxgBIAMoCzIcLnRhc2t5YXJkLnYxLkJhdGNoVGFza1Jlc3VsdCI3ChhCYXRjaFB1Ymxpc2hUYXNrc1JlcXVlc3QSCwoDaWRzGAEgAygJEg4KBmZpbHRlchgCIAEoCSJKChlCYXRjaFB1Ymxpc2hUYXNrc1Jlc3BvbnNlEi0KB3Jlc3VsdHMYASADKAsyHC50YXNreWFyZC52MS5CYXRjaFRhc2tSZXN1bHQiVAoWQmF0Y2hSZXNldFRhc2tzUmVxdWVzdBILCgNpZHMYASADKAkSDgoGZmlsdGVyGAIgASgJEg4KBnJlYXNvbhgDIAEoCRINCgVmb3JjZRgEIAEoCCJIChdCYXRjaFJlc2V0VGFza3NSZXNwb25zZRItCgdyZXN1bHRzGAEgAygLMhwudGFza3lhcmQudjEuQmF0Y2hUYXNrUmVzdWx0MqkSCgtUYXNrU2VydmljZRI/CgpDcmVhdGVUYXNrEh4udGFza3lhcmQudjEuQ3JlYXRlVGFza1JlcXVlc3QaES50YXNreWFyZC52MS5UYXNrEl8KEEJhdGNoQ3JlYXRlVGFza3MSJC50YXNreWFyZC52MS5CYXRjaENyZWF0ZVRhc2tzUmVxdWVzdBolLnRhc2t5YXJkLnYxLkJhdGNoQ3JlYXRlVGFza3NSZXNwb25zZRI5CgdHZXRUYXNrEhsudGFza3lhcmQudjEuR2V0VGFza1JlcXVlc3QaES50YXNreWFyZC52MS5UYXNrElYKDUJhdGNoR2V0VGFza3MSIS50YXNreWFyZC52MS5CYXRjaEdldFRhc2tzUmVxdWVzdBoiLnRhc2t5YXJkLnYxLkJhdGNoR2V0VGFza3NSZXNwb25zZRJKCglMaXN0VGFza3MSHS50YXNreWFyZC52MS5MaXN0VGFza3NSZXF1ZXN0Gh4udGFza3lhcmQudjEuTGlzdFRhc2tzUmVzcG9uc2USawoUR2V0VGFza0ZpbHRlck9wdGlvbnMSKC50YXNreWFyZC52MS5HZXRUYXNrRmlsdGVyT3B0aW9uc1JlcXVlc3QaKS50YXNreWFyZC52MS5HZXRUYXNrRmlsdGVyT3B0aW9uc1Jlc3BvbnNlEj8KClVwZGF0ZVRhc2sSHi50YXNreWFyZC52MS5VcGRhdGVUYXNrUmVxdWVzdBoRLnRhc2t5YXJkLnYxLlRhc2sSPwoKQ2FuY2VsVGFzaxIeLnRhc2t5YXJkLnYxLkNhbmNlbFRhc2tSZXF1ZXN0GhEudGFza3lhcmQudjEuVGFzaxI9CglSZXRyeVRhc2sSHS50YXNreWFyZC52MS5SZXRyeVRhc2tSZXF1ZXN0GhEudGFza3lhcmQudjEuVGFzaxI9CglSZXNldFRhc2sSHS50YXNreWFyZC52MS5SZXNldFRhc2tSZXF1ZXN0GhEudGFza3lhcmQudjEuVGFzaxI9CglDbG9uZVRhc2sSHS50YXNreWFyZC52MS5DbG9uZVRhc2tSZXF1ZXN0GhEudGFza3lhcmQudjEuVGFzaxJECgpEZWxldGVUYXNrEh4udGFza3lhcmQudjEuRGVsZXRlVGFza1JlcXVlc3QaFi5nb29nbGUucHJvdG9idWYuRW1wdHkSQQoLQXJjaGl2ZVRhc2sSHy50YXNreWFyZC52MS5BcmNoaXZlVGFza1JlcXVlc3QaES50YXNreWFyZC52MS5UYXNrEkUKDVVuYXJjaGl2ZVRhc2sSIS50YXNreWFyZC52MS5VbmFyY2hpdmVUYXNrUmVxdWVzdBoRLnRhc2t5YXJkLnYxLlRhc2sSQQoLUHVibGlzaFRhc2sSHy50YXNreWFyZC52MS5QdWJsaXNoVGFza1JlcXVlc3QaES50YXNreWFyZC52MS5UYXNrElkKDkxpc3RUYXNrRXZlbnRzEiIudGFza3lhcmQudjEuTGlzdFRhc2tFdmVudHNSZXF1ZXN0GiMudGFza3lhcmQudjEuTGlzdFRhc2tFdmVudHNSZXNwb25zZRI/CglXYXRjaFRhc2sSHS50YXNreWFyZC52MS5XYXRjaFRhc2tSZXF1ZXN0GhEudGFza3lhcmQudjEuVGFzazABEjsKCFdhaXRUYXNrEhwudGFza3lhcmQudjEuV2FpdFRhc2tSZXF1ZXN0GhEudGFza3lhcmQudjEuVGFzaxJfChBCYXRjaENhbmNlbFRhc2tzEiQudGFza3lhcmQudjEuQmF0Y2hDYW5jZWxUYXNrc1JlcXVlc3QaJS50YXNreWFyZC52MS5CYXRjaENhbmNlbFRhc2tzUmVzcG9uc2USXAoPQmF0Y2hSZXRyeVRhc2tzEiMudGFza3lhcmQudjEuQmF0Y2hSZXRyeVRhc2tzUmVxdWVzdBokLnRhc2t5YXJkLnYxLkJhdGNoUmV0cnlUYXNrc1Jlc3BvbnNlEmIKEUJhdGNoQXJjaGl2ZVRhc2tzEiUudGFza3lhcmQudjEuQmF0Y2hBcmNoaXZlVGFza3NSZXF1ZXN0GiYudGFza3lhcmQudjEuQmF0Y2hBcmNoaXZlVGFza3NSZXNwb25zZRJoChNCYXRjaFVuYXJjaGl2ZVRhc2tzEicudGFza3lhcmQudjEuQmF0Y2hVbmFyY2hpdmVUYXNrc1JlcXVlc3QaKC50YXNreWFyZC52MS5CYXRjaFVuYXJjaGl2ZVRhc2tzUmVzcG9uc2USXwoQQmF0Y2hEZWxldGVUYXNrcxIkLnRhc2t5YXJkLnYxLkJhdGNoRGVsZXRlVGFza3NSZXF1ZXN0GiUudGFza3lhcmQudjEuQmF0Y2hEZWxldGVUYXNrc1Jlc3BvbnNlEmgKE0JhdGNoVXBkYXRlVGFza1RhZ3MSJy50YXNreWFyZC52MS5CYXRjaFVwZGF0ZVRhc2tUYWdzUmVxdWVzdBooLnRhc2t5YXJkLnYxLkJhdGNoVXBkYXRlVGFza1RhZ3NSZXNwb25zZRJ0ChdCYXRjaE1vdmVUYXNrc1RvUHJvamVjdBIrLnRhc2t5YXJkLnYxLkJhdGNoTW92ZVRhc2tzVG9Qcm9qZWN0UmVxdWVzdBosLnRhc2t5YXJkLnYxLkJhdGNoTW92ZVRhc2tzVG9Qcm9qZWN0UmVzcG9uc2UScQoWQmF0Y2hTZXRUYXNrVmlzaWJpbGl0eRIqLnRhc2t5YXJkLnYxLkJhdGNoU2V0VGFza1Zpc2liaWxpdHlSZXF1ZXN0GisudGFza3lhcmQudjEuQmF0Y2hTZXRUYXNrVmlzaWJpbGl0eVJlc3BvbnNlEmIKEUJhdGNoUHVibGlzaFRhc2tzEiUudGFza3lhcmQudjEuQmF0Y2hQdWJsaXNoVGFza3NSZXF1ZXN0GiYudGFza3lhcmQudjEuQmF0Y2hQdWJsaXNoVGFza3NSZXNwb25zZRJcCg9CYXRjaFJlc2V0VGFza3MSIy50YXNreWFyZC52MS5CYXRjaFJlc2V0VGFza3NSZXF1ZXN0GiQudGFza3lhcmQudjEuQmF0Y2hSZXNldFRhc2tzUmVzcG9uc2ViBnByb3RvMw", [file_google_protobuf_duration, file_google_protobuf_empty, file_google_protobuf_field_mask, file_google_protobuf_struct, file_google_protobuf_timestamp, file_taskyard_v1_task]);
 
 /**
  * Request of CreateTask.
@@ -410,6 +410,13 @@ export type GetTaskFilterOptionsRequest = Message<"taskyard.v1.GetTaskFilterOpti
    * @generated from field: string filter = 3;
    */
   filter: string;
+
+  /**
+   * Also count the values of these label keys (e.g. `asset`, `product`), at most 10.
+   *
+   * @generated from field: repeated string label_keys = 4;
+   */
+  labelKeys: string[];
 };
 
 /**
@@ -494,6 +501,13 @@ export type GetTaskFilterOptionsResponse = Message<"taskyard.v1.GetTaskFilterOpt
    * @generated from field: repeated taskyard.v1.FilterOption statuses = 6;
    */
   statuses: FilterOption[];
+
+  /**
+   * Values of each requested label key, in request order (a key no task has: no values).
+   *
+   * @generated from field: repeated taskyard.v1.LabelFilterOptions labels = 7;
+   */
+  labels: LabelFilterOptions[];
 };
 
 /**
@@ -502,6 +516,34 @@ export type GetTaskFilterOptionsResponse = Message<"taskyard.v1.GetTaskFilterOpt
  */
 export const GetTaskFilterOptionsResponseSchema: GenMessage<GetTaskFilterOptionsResponse> = /*@__PURE__*/
   messageDesc(file_taskyard_v1_task_service, 11);
+
+/**
+ * The distinct values of one label key.
+ *
+ * @generated from message taskyard.v1.LabelFilterOptions
+ */
+export type LabelFilterOptions = Message<"taskyard.v1.LabelFilterOptions"> & {
+  /**
+   * The label key.
+   *
+   * @generated from field: string key = 1;
+   */
+  key: string;
+
+  /**
+   * Its values, most common first.
+   *
+   * @generated from field: repeated taskyard.v1.FilterOption values = 2;
+   */
+  values: FilterOption[];
+};
+
+/**
+ * Describes the message taskyard.v1.LabelFilterOptions.
+ * Use `create(LabelFilterOptionsSchema)` to create a new message.
+ */
+export const LabelFilterOptionsSchema: GenMessage<LabelFilterOptions> = /*@__PURE__*/
+  messageDesc(file_taskyard_v1_task_service, 12);
 
 /**
  * Request of UpdateTask.
@@ -537,7 +579,7 @@ export type UpdateTaskRequest = Message<"taskyard.v1.UpdateTaskRequest"> & {
  * Use `create(UpdateTaskRequestSchema)` to create a new message.
  */
 export const UpdateTaskRequestSchema: GenMessage<UpdateTaskRequest> = /*@__PURE__*/
-  messageDesc(file_taskyard_v1_task_service, 12);
+  messageDesc(file_taskyard_v1_task_service, 13);
 
 /**
  * Request of CancelTask.
@@ -565,7 +607,7 @@ export type CancelTaskRequest = Message<"taskyard.v1.CancelTaskRequest"> & {
  * Use `create(CancelTaskRequestSchema)` to create a new message.
  */
 export const CancelTaskRequestSchema: GenMessage<CancelTaskRequest> = /*@__PURE__*/
-  messageDesc(file_taskyard_v1_task_service, 13);
+  messageDesc(file_taskyard_v1_task_service, 14);
 
 /**
  * Request of RetryTask.
@@ -600,7 +642,7 @@ export type RetryTaskRequest = Message<"taskyard.v1.RetryTaskRequest"> & {
  * Use `create(RetryTaskRequestSchema)` to create a new message.
  */
 export const RetryTaskRequestSchema: GenMessage<RetryTaskRequest> = /*@__PURE__*/
-  messageDesc(file_taskyard_v1_task_service, 14);
+  messageDesc(file_taskyard_v1_task_service, 15);
 
 /**
  * Request of ResetTask.
@@ -635,7 +677,7 @@ export type ResetTaskRequest = Message<"taskyard.v1.ResetTaskRequest"> & {
  * Use `create(ResetTaskRequestSchema)` to create a new message.
  */
 export const ResetTaskRequestSchema: GenMessage<ResetTaskRequest> = /*@__PURE__*/
-  messageDesc(file_taskyard_v1_task_service, 15);
+  messageDesc(file_taskyard_v1_task_service, 16);
 
 /**
  * Fields a clone may change; unset fields copy the source task.
@@ -705,7 +747,7 @@ export type TaskOverrides = Message<"taskyard.v1.TaskOverrides"> & {
  * Use `create(TaskOverridesSchema)` to create a new message.
  */
 export const TaskOverridesSchema: GenMessage<TaskOverrides> = /*@__PURE__*/
-  messageDesc(file_taskyard_v1_task_service, 16);
+  messageDesc(file_taskyard_v1_task_service, 17);
 
 /**
  * Request of CloneTask.
@@ -747,7 +789,7 @@ export type CloneTaskRequest = Message<"taskyard.v1.CloneTaskRequest"> & {
  * Use `create(CloneTaskRequestSchema)` to create a new message.
  */
 export const CloneTaskRequestSchema: GenMessage<CloneTaskRequest> = /*@__PURE__*/
-  messageDesc(file_taskyard_v1_task_service, 17);
+  messageDesc(file_taskyard_v1_task_service, 18);
 
 /**
  * Request of DeleteTask.
@@ -775,7 +817,7 @@ export type DeleteTaskRequest = Message<"taskyard.v1.DeleteTaskRequest"> & {
  * Use `create(DeleteTaskRequestSchema)` to create a new message.
  */
 export const DeleteTaskRequestSchema: GenMessage<DeleteTaskRequest> = /*@__PURE__*/
-  messageDesc(file_taskyard_v1_task_service, 18);
+  messageDesc(file_taskyard_v1_task_service, 19);
 
 /**
  * Request of ArchiveTask.
@@ -796,7 +838,7 @@ export type ArchiveTaskRequest = Message<"taskyard.v1.ArchiveTaskRequest"> & {
  * Use `create(ArchiveTaskRequestSchema)` to create a new message.
  */
 export const ArchiveTaskRequestSchema: GenMessage<ArchiveTaskRequest> = /*@__PURE__*/
-  messageDesc(file_taskyard_v1_task_service, 19);
+  messageDesc(file_taskyard_v1_task_service, 20);
 
 /**
  * Request of UnarchiveTask.
@@ -817,7 +859,7 @@ export type UnarchiveTaskRequest = Message<"taskyard.v1.UnarchiveTaskRequest"> &
  * Use `create(UnarchiveTaskRequestSchema)` to create a new message.
  */
 export const UnarchiveTaskRequestSchema: GenMessage<UnarchiveTaskRequest> = /*@__PURE__*/
-  messageDesc(file_taskyard_v1_task_service, 20);
+  messageDesc(file_taskyard_v1_task_service, 21);
 
 /**
  * Request of PublishTask.
@@ -838,7 +880,7 @@ export type PublishTaskRequest = Message<"taskyard.v1.PublishTaskRequest"> & {
  * Use `create(PublishTaskRequestSchema)` to create a new message.
  */
 export const PublishTaskRequestSchema: GenMessage<PublishTaskRequest> = /*@__PURE__*/
-  messageDesc(file_taskyard_v1_task_service, 21);
+  messageDesc(file_taskyard_v1_task_service, 22);
 
 /**
  * Request of ListTaskEvents.
@@ -873,7 +915,7 @@ export type ListTaskEventsRequest = Message<"taskyard.v1.ListTaskEventsRequest">
  * Use `create(ListTaskEventsRequestSchema)` to create a new message.
  */
 export const ListTaskEventsRequestSchema: GenMessage<ListTaskEventsRequest> = /*@__PURE__*/
-  messageDesc(file_taskyard_v1_task_service, 22);
+  messageDesc(file_taskyard_v1_task_service, 23);
 
 /**
  * Response of ListTaskEvents.
@@ -901,7 +943,7 @@ export type ListTaskEventsResponse = Message<"taskyard.v1.ListTaskEventsResponse
  * Use `create(ListTaskEventsResponseSchema)` to create a new message.
  */
 export const ListTaskEventsResponseSchema: GenMessage<ListTaskEventsResponse> = /*@__PURE__*/
-  messageDesc(file_taskyard_v1_task_service, 23);
+  messageDesc(file_taskyard_v1_task_service, 24);
 
 /**
  * Request of WatchTask.
@@ -922,7 +964,7 @@ export type WatchTaskRequest = Message<"taskyard.v1.WatchTaskRequest"> & {
  * Use `create(WatchTaskRequestSchema)` to create a new message.
  */
 export const WatchTaskRequestSchema: GenMessage<WatchTaskRequest> = /*@__PURE__*/
-  messageDesc(file_taskyard_v1_task_service, 24);
+  messageDesc(file_taskyard_v1_task_service, 25);
 
 /**
  * Request of WaitTask.
@@ -950,7 +992,7 @@ export type WaitTaskRequest = Message<"taskyard.v1.WaitTaskRequest"> & {
  * Use `create(WaitTaskRequestSchema)` to create a new message.
  */
 export const WaitTaskRequestSchema: GenMessage<WaitTaskRequest> = /*@__PURE__*/
-  messageDesc(file_taskyard_v1_task_service, 25);
+  messageDesc(file_taskyard_v1_task_service, 26);
 
 /**
  * Outcome for one task of a batch operation.
@@ -992,7 +1034,7 @@ export type BatchTaskResult = Message<"taskyard.v1.BatchTaskResult"> & {
  * Use `create(BatchTaskResultSchema)` to create a new message.
  */
 export const BatchTaskResultSchema: GenMessage<BatchTaskResult> = /*@__PURE__*/
-  messageDesc(file_taskyard_v1_task_service, 26);
+  messageDesc(file_taskyard_v1_task_service, 27);
 
 /**
  * Request of BatchCancelTasks: `ids` or `filter` (an AIP-160 filter, at most 1,000 matches).
@@ -1027,7 +1069,7 @@ export type BatchCancelTasksRequest = Message<"taskyard.v1.BatchCancelTasksReque
  * Use `create(BatchCancelTasksRequestSchema)` to create a new message.
  */
 export const BatchCancelTasksRequestSchema: GenMessage<BatchCancelTasksRequest> = /*@__PURE__*/
-  messageDesc(file_taskyard_v1_task_service, 27);
+  messageDesc(file_taskyard_v1_task_service, 28);
 
 /**
  * Response of BatchCancelTasks.
@@ -1048,7 +1090,7 @@ export type BatchCancelTasksResponse = Message<"taskyard.v1.BatchCancelTasksResp
  * Use `create(BatchCancelTasksResponseSchema)` to create a new message.
  */
 export const BatchCancelTasksResponseSchema: GenMessage<BatchCancelTasksResponse> = /*@__PURE__*/
-  messageDesc(file_taskyard_v1_task_service, 28);
+  messageDesc(file_taskyard_v1_task_service, 29);
 
 /**
  * Request of BatchRetryTasks.
@@ -1083,7 +1125,7 @@ export type BatchRetryTasksRequest = Message<"taskyard.v1.BatchRetryTasksRequest
  * Use `create(BatchRetryTasksRequestSchema)` to create a new message.
  */
 export const BatchRetryTasksRequestSchema: GenMessage<BatchRetryTasksRequest> = /*@__PURE__*/
-  messageDesc(file_taskyard_v1_task_service, 29);
+  messageDesc(file_taskyard_v1_task_service, 30);
 
 /**
  * Response of BatchRetryTasks.
@@ -1104,7 +1146,7 @@ export type BatchRetryTasksResponse = Message<"taskyard.v1.BatchRetryTasksRespon
  * Use `create(BatchRetryTasksResponseSchema)` to create a new message.
  */
 export const BatchRetryTasksResponseSchema: GenMessage<BatchRetryTasksResponse> = /*@__PURE__*/
-  messageDesc(file_taskyard_v1_task_service, 30);
+  messageDesc(file_taskyard_v1_task_service, 31);
 
 /**
  * Request of BatchArchiveTasks.
@@ -1132,7 +1174,7 @@ export type BatchArchiveTasksRequest = Message<"taskyard.v1.BatchArchiveTasksReq
  * Use `create(BatchArchiveTasksRequestSchema)` to create a new message.
  */
 export const BatchArchiveTasksRequestSchema: GenMessage<BatchArchiveTasksRequest> = /*@__PURE__*/
-  messageDesc(file_taskyard_v1_task_service, 31);
+  messageDesc(file_taskyard_v1_task_service, 32);
 
 /**
  * Response of BatchArchiveTasks.
@@ -1153,7 +1195,7 @@ export type BatchArchiveTasksResponse = Message<"taskyard.v1.BatchArchiveTasksRe
  * Use `create(BatchArchiveTasksResponseSchema)` to create a new message.
  */
 export const BatchArchiveTasksResponseSchema: GenMessage<BatchArchiveTasksResponse> = /*@__PURE__*/
-  messageDesc(file_taskyard_v1_task_service, 32);
+  messageDesc(file_taskyard_v1_task_service, 33);
 
 /**
  * Request of BatchUnarchiveTasks.
@@ -1181,7 +1223,7 @@ export type BatchUnarchiveTasksRequest = Message<"taskyard.v1.BatchUnarchiveTask
  * Use `create(BatchUnarchiveTasksRequestSchema)` to create a new message.
  */
 export const BatchUnarchiveTasksRequestSchema: GenMessage<BatchUnarchiveTasksRequest> = /*@__PURE__*/
-  messageDesc(file_taskyard_v1_task_service, 33);
+  messageDesc(file_taskyard_v1_task_service, 34);
 
 /**
  * Response of BatchUnarchiveTasks.
@@ -1202,7 +1244,7 @@ export type BatchUnarchiveTasksResponse = Message<"taskyard.v1.BatchUnarchiveTas
  * Use `create(BatchUnarchiveTasksResponseSchema)` to create a new message.
  */
 export const BatchUnarchiveTasksResponseSchema: GenMessage<BatchUnarchiveTasksResponse> = /*@__PURE__*/
-  messageDesc(file_taskyard_v1_task_service, 34);
+  messageDesc(file_taskyard_v1_task_service, 35);
 
 /**
  * Request of BatchDeleteTasks.
@@ -1237,7 +1279,7 @@ export type BatchDeleteTasksRequest = Message<"taskyard.v1.BatchDeleteTasksReque
  * Use `create(BatchDeleteTasksRequestSchema)` to create a new message.
  */
 export const BatchDeleteTasksRequestSchema: GenMessage<BatchDeleteTasksRequest> = /*@__PURE__*/
-  messageDesc(file_taskyard_v1_task_service, 35);
+  messageDesc(file_taskyard_v1_task_service, 36);
 
 /**
  * Response of BatchDeleteTasks.
@@ -1258,7 +1300,7 @@ export type BatchDeleteTasksResponse = Message<"taskyard.v1.BatchDeleteTasksResp
  * Use `create(BatchDeleteTasksResponseSchema)` to create a new message.
  */
 export const BatchDeleteTasksResponseSchema: GenMessage<BatchDeleteTasksResponse> = /*@__PURE__*/
-  messageDesc(file_taskyard_v1_task_service, 36);
+  messageDesc(file_taskyard_v1_task_service, 37);
 
 /**
  * Request of BatchUpdateTaskTags.
@@ -1300,7 +1342,7 @@ export type BatchUpdateTaskTagsRequest = Message<"taskyard.v1.BatchUpdateTaskTag
  * Use `create(BatchUpdateTaskTagsRequestSchema)` to create a new message.
  */
 export const BatchUpdateTaskTagsRequestSchema: GenMessage<BatchUpdateTaskTagsRequest> = /*@__PURE__*/
-  messageDesc(file_taskyard_v1_task_service, 37);
+  messageDesc(file_taskyard_v1_task_service, 38);
 
 /**
  * Response of BatchUpdateTaskTags.
@@ -1321,7 +1363,7 @@ export type BatchUpdateTaskTagsResponse = Message<"taskyard.v1.BatchUpdateTaskTa
  * Use `create(BatchUpdateTaskTagsResponseSchema)` to create a new message.
  */
 export const BatchUpdateTaskTagsResponseSchema: GenMessage<BatchUpdateTaskTagsResponse> = /*@__PURE__*/
-  messageDesc(file_taskyard_v1_task_service, 38);
+  messageDesc(file_taskyard_v1_task_service, 39);
 
 /**
  * Request of BatchMoveTasksToProject.
@@ -1356,7 +1398,7 @@ export type BatchMoveTasksToProjectRequest = Message<"taskyard.v1.BatchMoveTasks
  * Use `create(BatchMoveTasksToProjectRequestSchema)` to create a new message.
  */
 export const BatchMoveTasksToProjectRequestSchema: GenMessage<BatchMoveTasksToProjectRequest> = /*@__PURE__*/
-  messageDesc(file_taskyard_v1_task_service, 39);
+  messageDesc(file_taskyard_v1_task_service, 40);
 
 /**
  * Response of BatchMoveTasksToProject.
@@ -1377,7 +1419,7 @@ export type BatchMoveTasksToProjectResponse = Message<"taskyard.v1.BatchMoveTask
  * Use `create(BatchMoveTasksToProjectResponseSchema)` to create a new message.
  */
 export const BatchMoveTasksToProjectResponseSchema: GenMessage<BatchMoveTasksToProjectResponse> = /*@__PURE__*/
-  messageDesc(file_taskyard_v1_task_service, 40);
+  messageDesc(file_taskyard_v1_task_service, 41);
 
 /**
  * Request of BatchSetTaskVisibility.
@@ -1412,7 +1454,7 @@ export type BatchSetTaskVisibilityRequest = Message<"taskyard.v1.BatchSetTaskVis
  * Use `create(BatchSetTaskVisibilityRequestSchema)` to create a new message.
  */
 export const BatchSetTaskVisibilityRequestSchema: GenMessage<BatchSetTaskVisibilityRequest> = /*@__PURE__*/
-  messageDesc(file_taskyard_v1_task_service, 41);
+  messageDesc(file_taskyard_v1_task_service, 42);
 
 /**
  * Response of BatchSetTaskVisibility.
@@ -1433,7 +1475,7 @@ export type BatchSetTaskVisibilityResponse = Message<"taskyard.v1.BatchSetTaskVi
  * Use `create(BatchSetTaskVisibilityResponseSchema)` to create a new message.
  */
 export const BatchSetTaskVisibilityResponseSchema: GenMessage<BatchSetTaskVisibilityResponse> = /*@__PURE__*/
-  messageDesc(file_taskyard_v1_task_service, 42);
+  messageDesc(file_taskyard_v1_task_service, 43);
 
 /**
  * Request of BatchPublishTasks.
@@ -1461,7 +1503,7 @@ export type BatchPublishTasksRequest = Message<"taskyard.v1.BatchPublishTasksReq
  * Use `create(BatchPublishTasksRequestSchema)` to create a new message.
  */
 export const BatchPublishTasksRequestSchema: GenMessage<BatchPublishTasksRequest> = /*@__PURE__*/
-  messageDesc(file_taskyard_v1_task_service, 43);
+  messageDesc(file_taskyard_v1_task_service, 44);
 
 /**
  * Response of BatchPublishTasks.
@@ -1482,7 +1524,7 @@ export type BatchPublishTasksResponse = Message<"taskyard.v1.BatchPublishTasksRe
  * Use `create(BatchPublishTasksResponseSchema)` to create a new message.
  */
 export const BatchPublishTasksResponseSchema: GenMessage<BatchPublishTasksResponse> = /*@__PURE__*/
-  messageDesc(file_taskyard_v1_task_service, 44);
+  messageDesc(file_taskyard_v1_task_service, 45);
 
 /**
  * Request of BatchResetTasks.
@@ -1524,7 +1566,7 @@ export type BatchResetTasksRequest = Message<"taskyard.v1.BatchResetTasksRequest
  * Use `create(BatchResetTasksRequestSchema)` to create a new message.
  */
 export const BatchResetTasksRequestSchema: GenMessage<BatchResetTasksRequest> = /*@__PURE__*/
-  messageDesc(file_taskyard_v1_task_service, 45);
+  messageDesc(file_taskyard_v1_task_service, 46);
 
 /**
  * Response of BatchResetTasks.
@@ -1545,7 +1587,7 @@ export type BatchResetTasksResponse = Message<"taskyard.v1.BatchResetTasksRespon
  * Use `create(BatchResetTasksResponseSchema)` to create a new message.
  */
 export const BatchResetTasksResponseSchema: GenMessage<BatchResetTasksResponse> = /*@__PURE__*/
-  messageDesc(file_taskyard_v1_task_service, 46);
+  messageDesc(file_taskyard_v1_task_service, 47);
 
 /**
  * Create, inspect and steer long-running tasks. Every RPC is scoped to the caller's tenant;
