@@ -236,6 +236,8 @@ export function validateListTasks(req: ListTasksRequest): ListTasksInput {
   const pageSize = validatePageSize("page_size", req.pageSize, LIMITS.pageSizeDefault);
   if (req.page < 0) bad("page", `must be 1 or more (got ${req.page})`);
   if (req.page > 0 && req.pageToken) bad("page", "use either page or page_token, not both");
+  if (req.skip < 0 || req.skip > 1_000_000) bad("skip", `must be between 0 and 1000000 (got ${req.skip})`);
+  if (req.skip > 0 && (req.page > 0 || req.pageToken)) bad("skip", "only on a first request: not with page or page_token (continue with next_page_token)");
   return {
     ...validateSelection(req),
     includePublic: req.includePublic,
@@ -243,6 +245,7 @@ export function validateListTasks(req: ListTasksRequest): ListTasksInput {
     pageSize,
     pageToken: req.pageToken || undefined,
     page: req.page || undefined,
+    skip: req.skip || undefined,
   };
 }
 

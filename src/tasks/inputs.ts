@@ -20,6 +20,8 @@ export interface ListTasksInput extends Selection {
   pageSize: number;
   pageToken?: string;
   page?: number;
+  /** Tasks to skip before the page (first requests only). */
+  skip?: number;
 }
 
 /** Spec and metadata a client may change with UpdateTask (the field mask's paths). */

@@ -41,7 +41,7 @@ export class TaskQueryService {
   }
 
   async list(caller: Caller, input: ListTasksInput): Promise<{ tasks: Task[]; nextPageToken: string; totalSize: number }> {
-    const { order, pageSize, pageToken, page, ...selection } = input;
+    const { order, pageSize, pageToken, page, skip, ...selection } = input;
     const keyset = isDefaultOrder(order);
     const cursor = pageToken ? decodePageToken(pageToken) : undefined;
     // Offset tokens (from `page` requests or custom orders) are valid in any order; keyset
@@ -49,7 +49,7 @@ export class TaskQueryService {
     if (cursor && "createTime" in cursor && !keyset) {
       throw new InvalidArgumentError("page_token: does not match this order_by; pass next_page_token with the same request", "page_token");
     }
-    const offset = cursor && "offset" in cursor ? cursor.offset : page && page > 1 ? (page - 1) * pageSize : undefined;
+    const offset = cursor && "offset" in cursor ? cursor.offset : page && page > 1 ? (page - 1) * pageSize : skip;
     const { tasks, totalSize } = await this.deps.queries.list({
       tenant: caller.tenant,
       ...selection,
@@ -64,7 +64,7 @@ export class TaskQueryService {
     let nextPageToken = "";
     if (hasMore && last) {
       // Keyset for the default order (stable under inserts, fast at any depth); offset otherwise.
-      nextPageToken = keyset && !page ? keysetPageToken(last) : offsetPageToken((offset ?? 0) + pageSize);
+      nextPageToken = keyset && !page && !skip ? keysetPageToken(last) : offsetPageToken((offset ?? 0) + pageSize);
     }
     return { tasks: rows, nextPageToken, totalSize };
   }

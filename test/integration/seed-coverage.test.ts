@@ -109,7 +109,7 @@ describe("Mixpeek POST /v1/tasks/list (seed 004)", () => {
     expect(await matches({ project, search: "asset-a2" })).toBe(false);
   });
 
-  it("Mixpeek: limit/offset as page_size/page reports total_size on every page, including a short last page and a page past the end", async () => {
+  it("Mixpeek: limit/offset as page_size/page (or skip, for any offset) reports total_size on every page, including a short last page and a page past the end", async () => {
     const project = uniqueLabel();
     const created: string[] = [];
     for (let i = 0; i < 7; i++) created.push((await pending(project, { name: `item ${i}` })).id);
@@ -121,6 +121,13 @@ describe("Mixpeek POST /v1/tasks/list (seed 004)", () => {
     expect(pages.flatMap((p) => ids(p.tasks))).toEqual(newestFirst);
     // total_pages = ceil(total_size / page_size); Mixpeek's offset 3 / limit 3 is page 2 of size 3.
     expect(Math.ceil(pages[0]!.totalSize / 3)).toBe(3);
+    // Any other offset is `skip`; its next_page_token goes on right after the returned tasks.
+    const skipped = await app.grpc.listTasks({ project, pageSize: 3, skip: 2 });
+    expect([ids(skipped.tasks), skipped.totalSize]).toEqual([newestFirst.slice(2, 5), 7]);
+    const rest = await app.grpc.listTasks({ project, pageSize: 3, pageToken: skipped.nextPageToken });
+    expect([ids(rest.tasks), rest.nextPageToken]).toEqual([newestFirst.slice(5), ""]);
+    const refused = await failure(() => app.grpc.listTasks({ project, pageSize: 3, page: 2, skip: 1 }));
+    expect(refused).toEqual({ code: "InvalidArgument", message: "skip: only on a first request: not with page or page_token (continue with next_page_token)" });
   });
 
   it("Mixpeek: sort by create_time ascending or by name descending, narrowed by free-text search and task type", async () => {
