@@ -18,7 +18,7 @@ import { BATCH_LIMIT, type BatchTarget, type CloneOverrides, type CreateTaskInpu
 import { DEFAULT_ORDER, ORDER_COLUMNS, type OrderColumn, type OrderTerm, type TimeBounds } from "../tasks/query-repository.js";
 import { DEFAULT_QUEUE, QUEUE_NAME_RE } from "../queues/types.js";
 import type { TaskStatus } from "../tasks/status.js";
-import { DEFAULT_RETRY_POLICY, DEFAULT_TIMEOUTS, type NewTask, type RetryPolicy, type TaskDefaults, type TaskTimeouts, type Visibility } from "../tasks/types.js";
+import { DEFAULT_RETRY_POLICY, DEFAULT_TIMEOUTS, type NewTask, type RetryPolicy, type TaskDefaults, type TaskTimeouts, type Visibility, type Artifact } from "../tasks/types.js";
 import { compileFilter } from "../tasks/filter/index.js";
 import { durationToMs, statusFromPb, visibilityFromPb } from "./convert.js";
 
@@ -83,6 +83,26 @@ function validateLabels(field: string, labels: Readonly<Record<string, string>>)
     maxLength(`${field}.${k}`, labels[k]!, LIMITS.labelValueLength);
   }
   return { ...labels };
+}
+
+/** A task's artifacts as a client sets them: ≤ 100, names unique and non-empty, bounded sizes. */
+function validateArtifacts(field: string, artifacts: PbTask["artifacts"]): Artifact[] {
+  if (artifacts.length > 100) bad(field, `at most 100 artifacts (got ${artifacts.length})`);
+  const names = new Set<string>();
+  return artifacts.map((a, i) => {
+    const at = `${field}[${i}]`;
+    if (!a.name.trim()) bad(`${at}.name`, "is required");
+    if (names.has(a.name)) bad(`${at}.name`, `"${a.name.slice(0, 64)}" appears twice; names are unique within a task`);
+    names.add(a.name);
+    if (!a.uri.trim()) bad(`${at}.uri`, "is required");
+    const metadata = Object.entries(a.metadata);
+    if (metadata.length > 32) bad(`${at}.metadata`, `at most 32 entries (got ${metadata.length})`);
+    for (const [k, v] of metadata) {
+      maxLength(`${at}.metadata`, k, 64);
+      maxLength(`${at}.metadata.${k}`, v, 1024);
+    }
+    return { name: maxLength(`${at}.name`, a.name, 256), uri: maxLength(`${at}.uri`, a.uri, 2048), kind: maxLength(`${at}.kind`, a.kind, 64), metadata: { ...a.metadata } };
+  });
 }
 
 /** Label keys to facet on: at most 10, each a label key, duplicates dropped. */
@@ -292,6 +312,7 @@ const UPDATE_PATHS: Record<string, keyof TaskUpdate> = {
   timeouts: "timeouts",
   dedupe_key: "dedupeKey",
   visibility: "visibility",
+  artifacts: "artifacts",
 };
 
 export function validateUpdateTask(req: UpdateTaskRequest): { id: string; update: TaskUpdate; force: boolean } {
@@ -347,6 +368,9 @@ export function validateUpdateTask(req: UpdateTaskRequest): { id: string; update
         break;
       case "visibility":
         update.visibility = validateVisibility("task.visibility", t.visibility);
+        break;
+      case "artifacts":
+        update.artifacts = validateArtifacts("task.artifacts", t.artifacts);
         break;
     }
   }

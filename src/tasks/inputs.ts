@@ -1,7 +1,7 @@
 /** What the task use cases take in: validated requests (rpc/validate.ts builds them). */
 import { DomainError } from "../domain/errors.js";
 import type { OrderTerm, TaskSelection } from "./query-repository.js";
-import type { NewTask, Visibility } from "./types.js";
+import type { Artifact, NewTask, Visibility } from "./types.js";
 
 /** Most tasks one Batch… RPC touches; a filter matching more is refused. */
 export const BATCH_LIMIT = 1000;
@@ -33,6 +33,8 @@ export interface TaskUpdate {
   project?: string;
   /** Needs admin (rpc/authz.ts); allowed on a published task too. */
   visibility?: Visibility;
+  /** The whole new list; while the task runs only with `force` (its handler may be adding some). */
+  artifacts?: Artifact[];
   // Spec fields: only while PENDING unless `force`.
   type?: string;
   params?: NewTask["params"];

@@ -112,6 +112,9 @@ export class TaskService {
       if (specChanged.length > 0 && current.status !== "PENDING" && !force) {
         throw new FailedPreconditionError(`cannot change ${specChanged.join(", ")} of a ${current.status} task; only PENDING tasks may change spec fields unless force is set`);
       }
+      if (update.artifacts !== undefined && (current.status === "RUNNING" || current.status === "CANCELLING") && !force) {
+        throw new FailedPreconditionError(`cannot change the artifacts of a ${current.status} task: its handler may be publishing them; pass force to replace them anyway`);
+      }
       if (specChanged.length > 0 && (current.status === "RUNNING" || current.status === "CANCELLING")) {
         throw new FailedPreconditionError(`cannot change ${specChanged.join(", ")} of a ${current.status} task, even with force`);
       }
@@ -122,6 +125,7 @@ export class TaskService {
       if (update.labels !== undefined) set.labels = update.labels;
       if (update.project !== undefined) set.project = update.project;
       if (update.visibility !== undefined) set.visibility = update.visibility;
+      if (update.artifacts !== undefined) set.artifacts = update.artifacts;
       if (update.type !== undefined) set.type = update.type;
       if (update.params !== undefined) set.params = update.params;
       if (update.retryPolicy !== undefined) set.retryPolicy = update.retryPolicy;

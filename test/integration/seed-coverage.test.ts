@@ -361,6 +361,31 @@ describe("ClearML tasks.* (seed 001)", () => {
     expect(bad.message).toMatch(/^filter: /);
   });
 
+  it("ClearML: add_or_update_artifacts and delete_artifacts by a client — UpdateTask replaces the list; a running task needs force", async () => {
+    const t = await pending(uniqueLabel());
+    const model = { name: "model", uri: "s3://b/model.pt", kind: "model", metadata: { framework: "torch" } };
+    const report = { name: "report", uri: "s3://b/report.html", kind: "report", metadata: {} };
+    const added = await app.grpc.updateTask({ task: { id: t.id, artifacts: [model, report] }, updateMask: mask("artifacts") });
+    expect(added.artifacts.map((a) => [a.name, a.uri, a.kind, a.metadata])).toEqual([
+      ["model", "s3://b/model.pt", "model", { framework: "torch" }],
+      ["report", "s3://b/report.html", "report", {}],
+    ]);
+    // Update one, delete the other: the new list is the whole truth.
+    const changed = await app.grpc.updateTask({ task: { id: t.id, artifacts: [{ ...model, uri: "s3://b/model-v2.pt" }] }, updateMask: mask("artifacts") });
+    expect(changed.artifacts.map((a) => [a.name, a.uri])).toEqual([["model", "s3://b/model-v2.pt"]]);
+    const dup = await failure(() => app.grpc.updateTask({ task: { id: t.id, artifacts: [model, model] }, updateMask: mask("artifacts") }));
+    expect(dup).toEqual({ code: "InvalidArgument", message: 'task.artifacts[1].name: "model" appears twice; names are unique within a task' });
+
+    const running = await app.grpc.createTask({ task: { type: "demo.sleep", params: { steps: 100, step_ms: 100 } } });
+    await waitFor(() => get(running.id), (x) => x.status === TaskStatus.RUNNING);
+    const refused = await failure(() => app.grpc.updateTask({ task: { id: running.id, artifacts: [report] }, updateMask: mask("artifacts") }));
+    expect(refused.code).toBe("FailedPrecondition");
+    expect(refused.message).toContain("pass force to replace them anyway");
+    const forced = await app.grpc.updateTask({ task: { id: running.id, artifacts: [report] }, updateMask: mask("artifacts"), force: true });
+    expect(forced.artifacts.map((a) => a.name)).toEqual(["report"]);
+    await app.grpc.cancelTask({ id: running.id });
+  });
+
   it("ClearML: publish_many and reset_many answer one result per task; reset_many needs force for a published task", async () => {
     const project = uniqueLabel();
     const done = await app.grpc.cancelTask({ id: (await pending(project)).id });

@@ -253,7 +253,8 @@ export type Task = Message<"taskyard.v1.Task"> & {
   temporalUiUrl: string;
 
   /**
-   * Files and other outputs the handler published. Output only.
+   * Files and other outputs the handler published. A client may replace the list with UpdateTask
+   * (mask `artifacts`: add, change or remove; `force` while the task runs). At most 100.
    *
    * @generated from field: repeated taskyard.v1.Artifact artifacts = 34;
    */

@@ -568,7 +568,8 @@ export type UpdateTaskRequest = Message<"taskyard.v1.UpdateTaskRequest"> & {
   task?: Task | undefined;
 
   /**
-   * Fields to change: name, comment, tags, labels, project, visibility (admin) at any time; type, params, queue,
+   * Fields to change: name, comment, tags, labels, project, visibility (admin) at any time;
+   * artifacts at any time but while RUNNING / CANCELLING (unless `force`); type, params, queue,
    * priority, max_attempts, retry_policy, timeouts, dedupe_key only while PENDING unless `force`.
    *
    * @generated from field: google.protobuf.FieldMask update_mask = 2;
