@@ -6,7 +6,8 @@
  * - Reflection needs a credential (viewer): the schema is no secret, but an open bidi stream for
  *   anonymous callers is an easy way to hold server resources. `grpcurl -H` / `buf curl -H`
  *   pass the header. With authentication off (`taskyard dev`) it is open like everything else.
- * - `force` on UpdateTask, RetryTask and ResetTask needs admin (the issue's "force flags").
+ * - `force` on UpdateTask, BatchUpdateTasks, RetryTask, ResetTask and BatchResetTasks needs admin
+ *   (the issue's "force flags"); in a batch, any inner request with it.
  * - Sharing a task with every tenant is an admin decision: CreateTask / BatchCreateTasks with
  *   visibility PUBLIC, UpdateTask with `visibility` in its mask, and BatchSetTaskVisibility.
  * - A method missing from this table needs admin (fail closed); test/unit/auth-authz.test.ts
@@ -41,6 +42,7 @@ export const RULES: Readonly<Record<string, Readonly<Record<string, Rule>>>> = {
     CreateTask: { role: "operator", visibility: "admin" },
     BatchCreateTasks: { role: "operator", visibility: "admin" },
     UpdateTask: { role: "operator", force: "admin", visibility: "admin" },
+    BatchUpdateTasks: { role: "operator", force: "admin", visibility: "admin" },
     CancelTask: "operator",
     RetryTask: { role: "operator", force: "admin" },
     ResetTask: { role: "operator", force: "admin" },
@@ -98,17 +100,28 @@ export function requirementOf(service: string, method: string, message: unknown)
   const rule = RULES[service]?.[method];
   if (rule === undefined) return { role: "admin", what: procedure };
   if (typeof rule === "string") return { role: rule, what: procedure };
-  if (rule.force && (message as { force?: unknown } | undefined)?.force === true) return { role: rule.force, what: `${procedure} with force` };
-  if (rule.visibility && setsVisibility(message)) return { role: rule.visibility, what: `${procedure} setting visibility` };
+  if (rule.force && anyRequest(message, (m) => m.force === true)) return { role: rule.force, what: `${procedure} with force` };
+  if (rule.visibility && anyRequest(message, setsVisibility)) return { role: rule.visibility, what: `${procedure} setting visibility` };
   return { role: rule.role, what: procedure };
 }
 
-type TaskLike = { visibility?: unknown } | undefined;
+interface RequestLike {
+  force?: unknown;
+  task?: { visibility?: unknown };
+  updateMask?: { paths?: string[] };
+  /** The inner requests of BatchCreateTasks / BatchUpdateTasks. */
+  requests?: RequestLike[];
+}
 
-/** CreateTask(task.visibility PUBLIC), BatchCreateTasks(any such request), UpdateTask(mask has `visibility`). */
-function setsVisibility(message: unknown): boolean {
-  const m = message as { task?: TaskLike; requests?: Array<{ task?: TaskLike }>; updateMask?: { paths?: string[] } } | undefined;
-  if (m?.updateMask) return m.updateMask.paths?.includes("visibility") ?? false;
-  const isPublic = (t: TaskLike) => t?.visibility === TaskVisibility.PUBLIC;
-  return isPublic(m?.task) || (m?.requests?.some((r) => isPublic(r.task)) ?? false);
+/** `test` holds for the message or for any of its inner `requests`. */
+function anyRequest(message: unknown, test: (m: RequestLike) => boolean): boolean {
+  const m = message as RequestLike | undefined;
+  if (!m) return false;
+  return test(m) || (m.requests?.some((r) => test(r)) ?? false);
+}
+
+/** An update whose mask has `visibility`, or a create of a PUBLIC task. */
+function setsVisibility(m: RequestLike): boolean {
+  if (m.updateMask) return m.updateMask.paths?.includes("visibility") ?? false;
+  return m.task?.visibility === TaskVisibility.PUBLIC;
 }

@@ -7,6 +7,7 @@ import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
 import {
   BatchCreateTasksResponseSchema,
   BatchGetTasksResponseSchema,
+  BatchUpdateTasksResponseSchema,
   GetTaskFilterOptionsResponseSchema,
   ListTaskEventsResponseSchema,
   ListTasksResponseSchema,
@@ -22,6 +23,7 @@ import { batchResultsToPb } from "./batch-results.js";
 import {
   validateBatchCreate,
   validateBatchTarget,
+  validateBatchUpdate,
   validateCloneTask,
   validateCreateTask,
   validateId,
@@ -192,6 +194,11 @@ export function createTaskHandlers({ service, reads, temporalUiUrl, defaultsFor 
     batchSetTaskVisibility(req, ctx) {
       const visibility = validateVisibility("visibility", req.visibility);
       return batch(ctx, validateBatchTarget(req.ids, req.filter), (caller, id) => service.setVisibility(caller, id, visibility));
+    },
+
+    async batchUpdateTasks(req, ctx) {
+      const results = await service.updateMany(callerOf(ctx), validateBatchUpdate(req));
+      return create(BatchUpdateTasksResponseSchema, { results: batchResultsToPb(results) });
     },
 
     batchPublishTasks(req, ctx) {

@@ -7,6 +7,7 @@ import { InvalidArgumentError } from "../domain/errors.js";
 import { timestampDate } from "@bufbuild/protobuf/wkt";
 import type {
   BatchCreateTasksRequest,
+  BatchUpdateTasksRequest,
   CloneTaskRequest,
   CreateTaskRequest,
   ListTasksRequest,
@@ -284,17 +285,22 @@ export function validateIds(field: string, ids: readonly string[]): string[] {
   return ids.map((id, i) => validateId(`${field}[${i}]`, id));
 }
 
-export function validateBatchCreate(req: BatchCreateTasksRequest, defaultsFor: DefaultsFor = GLOBAL_DEFAULTS): CreateTaskInput[] {
-  if (req.requests.length === 0) bad("requests", "give at least one request");
-  if (req.requests.length > BATCH_LIMIT) bad("requests", `at most ${BATCH_LIMIT} requests (got ${req.requests.length})`);
-  return req.requests.map((r, i) => {
+/** Validates each of a batch's `requests` (1–1,000); an error names `requests[i].<field>`. */
+function validateEach<R, T>(requests: readonly R[], validate: (request: R) => T): T[] {
+  if (requests.length === 0) bad("requests", "give at least one request");
+  if (requests.length > BATCH_LIMIT) bad("requests", `at most ${BATCH_LIMIT} requests (got ${requests.length})`);
+  return requests.map((r, i) => {
     try {
-      return validateCreateTask(r, defaultsFor);
+      return validate(r);
     } catch (err) {
       if (err instanceof InvalidArgumentError) throw new InvalidArgumentError(`requests[${i}].${err.message}`, `requests[${i}].${err.field ?? ""}`);
       throw err;
     }
   });
+}
+
+export function validateBatchCreate(req: BatchCreateTasksRequest, defaultsFor: DefaultsFor = GLOBAL_DEFAULTS): CreateTaskInput[] {
+  return validateEach(req.requests, (r) => validateCreateTask(r, defaultsFor));
 }
 
 const UPDATE_PATHS: Record<string, keyof TaskUpdate> = {
@@ -375,6 +381,10 @@ export function validateUpdateTask(req: UpdateTaskRequest): { id: string; update
     }
   }
   return { id, update, force: req.force };
+}
+
+export function validateBatchUpdate(req: BatchUpdateTasksRequest): Array<ReturnType<typeof validateUpdateTask>> {
+  return validateEach(req.requests, validateUpdateTask);
 }
 
 export function validateCloneTask(req: CloneTaskRequest): { id: string; overrides: CloneOverrides; start: boolean; requestId: string | null } {

@@ -69,11 +69,11 @@ export interface BatchResult {
 export type BatchTarget = { ids: readonly string[] } | { selection: Selection };
 
 /** Runs `op` for each id in turn, one result each; a domain failure of one does not stop the rest. */
-export async function eachTask(ids: readonly string[], op: (id: string) => Promise<unknown>): Promise<BatchResult[]> {
+export async function eachTask(ids: readonly string[], op: (id: string, index: number) => Promise<unknown>): Promise<BatchResult[]> {
   const results: BatchResult[] = [];
-  for (const id of ids) {
+  for (const [index, id] of ids.entries()) {
     try {
-      await op(id);
+      await op(id, index);
       results.push({ id, ok: true });
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;

@@ -154,6 +154,14 @@ export class TaskService {
     return task;
   }
 
+  /** update for each request in turn (ClearML's tasks.update_batch): one result each, in order. */
+  async updateMany(caller: Caller, updates: ReadonlyArray<{ id: string; update: TaskUpdate; force: boolean }>): Promise<BatchResult[]> {
+    return eachTask(
+      updates.map((u) => u.id),
+      (id, i) => this.update(caller, id, updates[i]!.update, updates[i]!.force),
+    );
+  }
+
   /**
    * Abort. Waiting tasks are cancelled at once; a running one becomes CANCELLING and its
    * workflow gets the `abort` signal; its handler sees the cancellation at the next heartbeat.

@@ -386,6 +386,31 @@ describe("ClearML tasks.* (seed 001)", () => {
     await app.grpc.cancelTask({ id: running.id });
   });
 
+  it("ClearML: update_batch applies many updates, each on its own, one result per request in order; a bad one is INVALID_ARGUMENT naming requests[i]", async () => {
+    const project = uniqueLabel();
+    const a = await pending(project);
+    const b = await pending(project);
+    const done = await app.grpc.cancelTask({ id: (await pending(project)).id });
+    const res = await app.grpc.batchUpdateTasks({
+      requests: [
+        { task: { id: a.id, name: "renamed a" }, updateMask: mask("name") },
+        { task: { id: done.id, params: { steps: 9 } }, updateMask: mask("params") }, // spec of a finished task: refused
+        { task: { id: b.id, tags: ["x"], comment: "c" }, updateMask: mask("tags", "comment") },
+      ],
+    });
+    expect(res.results.map((r) => [r.id, r.ok, r.errorCode])).toEqual([
+      [a.id, true, ""],
+      [done.id, false, "FAILED_PRECONDITION"],
+      [b.id, true, ""],
+    ]);
+    expect((await get(a.id)).name).toBe("renamed a");
+    expect([(await get(b.id)).tags, (await get(b.id)).comment]).toEqual([["x"], "c"]);
+    const bad = await failure(() => app.grpc.batchUpdateTasks({ requests: [{ task: { id: a.id, name: "ok" }, updateMask: mask("name") }, { task: { id: b.id }, updateMask: mask("nope") }] }));
+    expect(bad.code).toBe("InvalidArgument");
+    expect(bad.message).toMatch(/^requests\[1\]\.update_mask: cannot update "nope"/);
+    expect((await get(a.id)).name).toBe("renamed a"); // nothing of a refused call was applied
+  });
+
   it("ClearML: publish_many and reset_many answer one result per task; reset_many needs force for a published task", async () => {
     const project = uniqueLabel();
     const done = await app.grpc.cancelTask({ id: (await pending(project)).id });

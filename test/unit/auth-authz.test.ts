@@ -53,6 +53,12 @@ describe("the role table", () => {
     expect(update("name", "tags")).toBe("operator"); // the mask decides, not the value carried along
     expect(update("name", "visibility")).toBe("admin");
     expect(requirementOf(TaskService.typeName, "BatchSetTaskVisibility", {}).role).toBe("admin");
+    // BatchUpdateTasks: any inner request decides.
+    const batchUpdate = (...reqs: Array<{ force?: boolean; paths: string[] }>) =>
+      requirementOf(TaskService.typeName, "BatchUpdateTasks", { requests: reqs.map((r) => ({ task: task(TaskVisibility.PUBLIC), force: r.force ?? false, updateMask: { paths: r.paths } })) });
+    expect(batchUpdate({ paths: ["name"] }, { paths: ["tags"] }).role).toBe("operator");
+    expect(batchUpdate({ paths: ["name"] }, { paths: ["visibility"] })).toEqual({ role: "admin", what: "taskyard.v1.TaskService/BatchUpdateTasks setting visibility" });
+    expect(batchUpdate({ paths: ["name"] }, { paths: ["params"], force: true })).toEqual({ role: "admin", what: "taskyard.v1.TaskService/BatchUpdateTasks with force" });
   });
 
   it("fails closed: an unknown method needs admin", () => {
