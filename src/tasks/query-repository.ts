@@ -162,8 +162,11 @@ export class TaskQueryRepository {
       `SELECT u.id FROM ((${halves[0]![0]}) UNION ALL (${halves[1]![0]})) u ORDER BY ${order} LIMIT ${q.limit} OFFSET ${q.offset ?? 0}`,
       [...halves[0]![1], ...halves[1]![1]],
     )) as Array<{ id: string }>;
-    const own = plan.fulltext === null ? this.countByWindow({ ...q, includePublic: false }, plan) : this.countMatches(this.select(q, plan, "index", "own"));
-    const totalSize = (await own) + (await this.countMatches(this.select(q, plan, "index", "othersPublic")));
+    const counts = await Promise.all([
+      plan.fulltext === null ? this.countByWindow({ ...q, includePublic: false }, plan) : this.countMatches(this.select(q, plan, "index", "own")),
+      this.countMatches(this.select(q, plan, "index", "othersPublic")),
+    ]);
+    const totalSize = counts[0] + counts[1];
     return { tasks: await this.inOrder(q, rows.map((r) => r.id)), totalSize };
   }
 

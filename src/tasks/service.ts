@@ -104,7 +104,7 @@ export class TaskService {
     if (update.type !== undefined) this.checkType(update.type, "task.type");
     const task = await tasks.transaction(async (tx, manager) => {
       const current = await tx.get(caller.tenant, id, { lock: true });
-      if (!current) throw await notWritable(this.deps.tasks, caller.tenant, id);
+      if (!current) throw await notWritable(tx, caller.tenant, id);
       // Visibility may change on a published task (publish, then share, as in ClearML).
       const edits = Object.keys(update).filter((f) => update[f as keyof TaskUpdate] !== undefined && f !== "visibility");
       if (current.published && !force && edits.length > 0) throw new FailedPreconditionError(`task ${id} is published and cannot be edited; pass force to edit anyway`);
@@ -171,7 +171,7 @@ export class TaskService {
     const message = reason || "aborted by request";
     const task = await tasks.transaction(async (tx, manager) => {
       const current = await tx.get(caller.tenant, id, { lock: true });
-      if (!current) throw await notWritable(this.deps.tasks, caller.tenant, id);
+      if (!current) throw await notWritable(tx, caller.tenant, id);
       const refusal = cancelRefusal(current.status, current.committing);
       if (refusal) throw new FailedPreconditionError(`cannot abort task ${id}: ${refusal}`);
       switch (current.status) {
@@ -198,7 +198,7 @@ export class TaskService {
     const { tasks, queues } = this.deps;
     const task = await tasks.transaction(async (tx, manager) => {
       const current = await tx.get(caller.tenant, id, { lock: true });
-      if (!current) throw await notWritable(this.deps.tasks, caller.tenant, id);
+      if (!current) throw await notWritable(tx, caller.tenant, id);
       const refusal = retryRefusal(current.status, current.error?.retryable, force);
       if (refusal) throw new FailedPreconditionError(`cannot retry task ${id}: ${refusal}`);
       if (current.published) throw new FailedPreconditionError(`cannot retry task ${id}: it is published`);
@@ -223,7 +223,7 @@ export class TaskService {
     const { tasks, queues } = this.deps;
     return tasks.transaction(async (tx, manager) => {
       const current = await tx.get(caller.tenant, id, { lock: true });
-      if (!current) throw await notWritable(this.deps.tasks, caller.tenant, id);
+      if (!current) throw await notWritable(tx, caller.tenant, id);
       const refusal = resetRefusal(current.status);
       if (refusal) throw new FailedPreconditionError(`cannot reset task ${id}: ${refusal}`);
       if (current.published && !force) throw new FailedPreconditionError(`cannot reset task ${id}: it is published; pass force to reset anyway`);
