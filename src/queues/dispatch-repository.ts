@@ -83,7 +83,7 @@ export class DispatchRepository {
   /**
    * Up to `limit` entries in fair dispatch order, locked: band by band (priority DESC), the
    * band's fairness values take turns starting after the band's cursor, each value's entries in
-   * position order. Reads only each value's head through ix_queue_entries_fair, so a flood of one value
+   * position order. Reads at most `limit` entries of each value through ix_queue_entries_fair, so a flood of one value
    * costs nothing here.
    */
   async claimFair(tenant: string, queue: string, cursors: FairCursors, limit: number): Promise<Claim[]> {
@@ -98,14 +98,15 @@ export class DispatchRepository {
       const priority = band.p;
       above = priority;
       const values = (await this.bandValues(tenant, queue, priority, cursors[String(priority)] ?? "", need)).map((v) => ({ v }));
-      const perValue = Math.ceil(need / values.length);
+      // Up to `need` entries per value: a value that runs out early leaves its turns to the
+      // others of the band, which is only left for a lower one once it is exhausted.
       // `k` (a literal index, never user text) tells which value a row was read for, whatever the collation says.
       const heads: Array<ClaimRow & { k: number }> = await dbCall(() =>
         this.manager.query(
           values
             .map(
               (_v, k) =>
-                `(SELECT ${k} AS k, ${CLAIM_COLUMNS} FROM queue_entries WHERE tenant = ? AND queue = ? AND priority = ? AND fairness_value = ? ORDER BY position, task_id LIMIT ${perValue})`,
+                `(SELECT ${k} AS k, ${CLAIM_COLUMNS} FROM queue_entries WHERE tenant = ? AND queue = ? AND priority = ? AND fairness_value = ? ORDER BY position, task_id LIMIT ${need})`,
             )
             .join(" UNION ALL "),
           values.flatMap(({ v }) => [tenant, queue, priority, v]),

@@ -172,6 +172,17 @@ describe("fairness", () => {
     await waitFor(() => statusCounts(app, all), (c) => c.COMPLETED === all.length);
   });
 
+  it("does not leave a priority band while it still has tasks, when one value of the band runs out first", async () => {
+    const q = await makeQueue(queues, "fair-band", { paused: true, fairnessKey: "project", concurrencyLimit: 4 });
+    const [a] = await seed(q.name, [{ project: "a", priority: 90 }]);
+    const b = await seed(q.name, Array.from({ length: 5 }, () => ({ project: "b", priority: 90 })));
+    const low = await seed(q.name, [{ project: "c", priority: 10 }, { project: "c", priority: 10 }]);
+    const expected = [a, ...b, ...low];
+    expect(await listed(q.name)).toEqual(expected);
+    // The first pass has 4 slots: a, then b's tasks — never a priority-10 task while b waits.
+    expect(await dispatched(q.name, expected as string[])).toEqual(expected);
+  });
+
   it("shares by a label, and rebuilds the turns when the queue's key changes", async () => {
     const q = await makeQueue(queues, "fair-label", { paused: true });
     const acme = await seed(q.name, [{ labels: { customer: "acme" } }, { labels: { customer: "acme" } }, { labels: { customer: "acme" } }]);
