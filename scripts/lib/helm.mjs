@@ -10,7 +10,7 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { isExecutableFile } from "./find-binaries.mjs";
+import { isExecutableFile, which } from "./find-binaries.mjs";
 import { BootstrapError } from "./util.mjs";
 
 export const HELM_VERSION = "v3.22.0";
@@ -39,14 +39,6 @@ export class HelmNotFoundError extends BootstrapError {
     super(message);
     this.name = "HelmNotFoundError";
   }
-}
-
-function which(name, env) {
-  for (const dir of (env.PATH ?? "").split(path.delimiter).filter(Boolean)) {
-    const p = path.join(dir, name);
-    if (isExecutableFile(p)) return p;
-  }
-  return undefined;
 }
 
 /** True for a Helm 3 or newer binary (a Helm 2 `helm` on PATH does not count). */

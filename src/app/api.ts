@@ -93,16 +93,16 @@ export async function startApi({ config, dataSource, client, registry, logger }:
   });
   // Unset means the command's default; `serve` defaults to on (`taskyard dev` passes "off").
   const authMode = config.auth.mode ?? "on";
-  const { jwksUrl, jwksFile } = config.auth;
+  const jwtConfigured = Boolean(config.auth.jwksUrl || config.auth.jwksFile);
   const authenticator = createAuthenticator({
     apiKeys,
-    jwt: jwksUrl || jwksFile ? createJwtVerifier({ ...config.auth, jwksUrl, jwksFile }) : undefined,
+    jwt: jwtConfigured ? createJwtVerifier(config.auth) : undefined,
     onRejected: (reason) => logger.debug({ reason }, "credential refused"),
   });
   if (authMode === "off") {
     logger.warn("AUTHENTICATION IS OFF: every caller is an admin of tenant \"default\"; never expose this server (set TASKYARD_AUTH_MODE=on)");
   } else {
-    logger.info({ jwt: Boolean(jwksUrl || jwksFile), issuers: config.auth.issuers }, "authentication on: Bearer JWT or Taskyard API key required");
+    logger.info({ jwt: jwtConfigured, issuers: config.auth.issuers }, "authentication on: Bearer JWT or Taskyard API key required");
   }
   // Creation tokens in MySQL: the per-tenant rate holds across all replicas together.
   const rateBuckets = new RateBucketRepository(dataSource.manager);

@@ -6,7 +6,8 @@
  * - a QUEUED task without a queue entry (no dispatcher would ever see it) — put it back in its
  *   queue, at the place its queue time gives it;
  * - entries of a queue deleted while a task was being created into it — cancel those tasks.
- * Each repair re-reads and locks the task, so a concurrent change wins and nothing is repaired twice.
+ * Each repair is guarded by the task's current status (and attempt) — a locked re-read or a
+ * conditional update — so a concurrent change wins; a workflow start is idempotent.
  */
 import type { Logger } from "pino";
 import { QueueRepository } from "../queues/repository.js";

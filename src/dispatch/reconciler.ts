@@ -3,7 +3,7 @@
  * no task stays RUNNING or CANCELLING forever: a task whose workflow has closed (or vanished)
  * without recording its end is closed here; an abort whose signal was lost is sent again.
  * Queue-side drift (an interrupted dispatch, a QUEUED task without its entry) is repaired by
- * QueueRepairs. Safe with many replicas: every repair goes through TaskLifecycle.finish or
+ * QueueRepairs. Safe with many replicas: every repair goes through TaskLifecycle.settle or
  * re-checks the locked task, so it is idempotent.
  */
 import type { Logger } from "pino";

@@ -5,19 +5,20 @@
  * project delays another project's next task by at most one task per other value, not by the
  * whole flood. Pure; the repository and the dispatcher apply it.
  */
+import { LABEL_KEY } from "../tasks/filter/fields.js";
+
 export type FairnessKey =
   | { kind: "none" }
   | { kind: "field"; column: "project" | "type" | "created_by" }
   | { kind: "label"; label: string };
 
 const FIELDS = ["project", "type", "created_by"] as const;
-const LABEL_KEY_RE = /^[A-Za-z0-9_.-]{1,63}$/;
 
 /** Parses a fairness key, or undefined when it is not one. */
 export function parseFairnessKey(key: string): FairnessKey | undefined {
   if (key === "") return { kind: "none" };
   if ((FIELDS as readonly string[]).includes(key)) return { kind: "field", column: key as (typeof FIELDS)[number] };
-  if (key.startsWith("labels.") && LABEL_KEY_RE.test(key.slice("labels.".length))) return { kind: "label", label: key.slice("labels.".length) };
+  if (key.startsWith("labels.") && LABEL_KEY.test(key.slice("labels.".length))) return { kind: "label", label: key.slice("labels.".length) };
   return undefined;
 }
 

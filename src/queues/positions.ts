@@ -2,7 +2,7 @@
  * Queue positions: DOUBLEs ordering the entries of one priority band. A new entry gets the
  * current time in microseconds (monotonic within a process, so one client's sequential enqueues
  * stay FIFO); MoveTask picks a value strictly between two neighbours, and when two neighbours
- * are too close for that the band is renumbered (repository.renumberBand).
+ * are too close for that the band is renumbered (OrderRepository.renumberBand).
  */
 
 /** Space left between renumbered entries and around moved-to ends: room for ~10 halvings. */

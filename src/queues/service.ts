@@ -5,9 +5,10 @@
  * `default` always exists and cannot be deleted; every read and write is scoped by the caller's
  * tenant, and a queue or task of another tenant is NOT_FOUND.
  */
-import { AbortedError, FailedPreconditionError, InvalidArgumentError, NotFoundError } from "../domain/errors.js";
+import { AbortedError, FailedPreconditionError, NotFoundError } from "../domain/errors.js";
 import { notWritable } from "../tasks/access.js";
 import { eachTask, type BatchResult } from "../tasks/inputs.js";
+import { decodeToken, encodeToken, invalidPageToken, offsetPageToken } from "../tasks/page-tokens.js";
 import type { TaskRepository } from "../tasks/repository.js";
 import type { Caller, Task } from "../tasks/types.js";
 import type { FairCursors } from "./fairness.js";
@@ -128,8 +129,45 @@ export class QueueService {
   async enqueue(caller: Caller, name: string, taskId: string, verifyWatched: boolean): Promise<{ task: Task; watched: boolean }> {
     const queue = await this.require(caller.tenant, name);
     // Asked before anything changes: when Temporal cannot answer, the call fails and nothing happened.
-    const watched = verifyWatched ? (await this.deps.watchers.count(queue.temporalTaskQueue)) > 0 : false;
-    const task = await this.deps.tasks.transaction(async (tx, manager) => {
+    const watched = verifyWatched ? await this.isWatched(queue) : false;
+    const task = await this.enqueueIn(caller, name, taskId);
+    this.deps.onEnqueued?.();
+    return { task, watched };
+  }
+
+  /** QUEUED → PENDING: the task leaves the queue and waits to be enqueued again. */
+  async dequeue(caller: Caller, name: string, taskId: string): Promise<Task> {
+    await this.require(caller.tenant, name);
+    return this.dequeueFrom(caller, name, taskId);
+  }
+
+  /** enqueue for each task (ClearML's enqueue_many): one result each; `watched` asked once, first. */
+  async enqueueMany(caller: Caller, name: string, taskIds: readonly string[], verifyWatched: boolean): Promise<{ results: BatchResult[]; watched: boolean }> {
+    const queue = await this.require(caller.tenant, name);
+    const watched = verifyWatched ? await this.isWatched(queue) : false;
+    const results = await eachTask(taskIds, (id) => this.enqueueIn(caller, name, id));
+    if (results.some((r) => r.ok)) this.deps.onEnqueued?.();
+    return { results, watched };
+  }
+
+  /** dequeue for each task (ClearML's dequeue_many): one result each. */
+  async dequeueMany(caller: Caller, name: string, taskIds: readonly string[]): Promise<BatchResult[]> {
+    await this.require(caller.tenant, name);
+    return eachTask(taskIds, (id) => this.dequeueFrom(caller, name, id));
+  }
+
+  /** The fair order's cursors for a queue with a fairness key (read only then); undefined otherwise. */
+  private async fairOrder(queues: QueueRepository, tenant: string, queue: Queue): Promise<{ cursors: FairCursors } | undefined> {
+    return queue.fairnessKey ? { cursors: (await queues.dispatchState(tenant, queue.name)).fairnessCursors } : undefined;
+  }
+
+  private async isWatched(queue: Queue): Promise<boolean> {
+    return (await this.deps.watchers.count(queue.temporalTaskQueue)) > 0;
+  }
+
+  /** enqueue's change, in a queue known to exist. */
+  private enqueueIn(caller: Caller, name: string, taskId: string): Promise<Task> {
+    return this.deps.tasks.transaction(async (tx, manager) => {
       const current = await tx.get(caller.tenant, taskId, { lock: true });
       if (!current) throw await notWritable(tx, caller.tenant, taskId);
       if (current.status === "QUEUED") {
@@ -150,13 +188,10 @@ export class QueueService {
       await this.deps.queues.withManager(manager).addEntry({ taskId, tenant: caller.tenant, queue: name, priority: current.priority, enqueueTime: now });
       return queued;
     });
-    this.deps.onEnqueued?.();
-    return { task, watched };
   }
 
-  /** QUEUED → PENDING: the task leaves the queue and waits to be enqueued again. */
-  async dequeue(caller: Caller, name: string, taskId: string): Promise<Task> {
-    await this.require(caller.tenant, name);
+  /** dequeue's change, in a queue known to exist. */
+  private dequeueFrom(caller: Caller, name: string, taskId: string): Promise<Task> {
     return this.deps.tasks.transaction(async (tx, manager) => {
       const current = await tx.get(caller.tenant, taskId, { lock: true });
       if (!current) throw await notWritable(tx, caller.tenant, taskId);
@@ -165,19 +200,6 @@ export class QueueService {
       await this.deps.queues.withManager(manager).removeEntry(caller.tenant, taskId);
       return tx.transition(current, "PENDING", { actor: caller.principal, reason: "USER_DEQUEUE", message: `dequeued from ${name}`, set: { queueTime: null } });
     });
-  }
-
-  /** enqueue for each task (ClearML's enqueue_many): one result each; `watched` asked once, first. */
-  async enqueueMany(caller: Caller, name: string, taskIds: readonly string[], verifyWatched: boolean): Promise<{ results: BatchResult[]; watched: boolean }> {
-    const queue = await this.require(caller.tenant, name);
-    const watched = verifyWatched ? (await this.deps.watchers.count(queue.temporalTaskQueue)) > 0 : false;
-    return { results: await eachTask(taskIds, (id) => this.enqueue(caller, name, id, false)), watched };
-  }
-
-  /** dequeue for each task (ClearML's dequeue_many): one result each. */
-  async dequeueMany(caller: Caller, name: string, taskIds: readonly string[]): Promise<BatchResult[]> {
-    await this.require(caller.tenant, name);
-    return eachTask(taskIds, (id) => this.dequeue(caller, name, id));
   }
 
   /** Moves a queued task within its band; answers its 0-based place in dispatch order. */
@@ -206,18 +228,17 @@ export class QueueService {
         if (position === undefined) throw new AbortedError("the queue changed during the move; retry");
       }
       if (position !== null) await order.setPosition(caller.tenant, taskId, position);
-      return order.indexOf(caller.tenant, name, fairOf(queue, await queues.dispatchState(caller.tenant, name)), taskId);
+      return order.indexOf(caller.tenant, name, await this.fairOrder(queues, caller.tenant, queue), taskId);
     });
   }
 
   async listEntries(caller: Caller, name: string, pageSize: number, pageToken: string): Promise<{ entries: QueueEntryView[]; nextPageToken: string }> {
     const queue = await this.require(caller.tenant, name);
     const offset = pageToken ? Number(decodeToken(pageToken, "o")) : 0;
-    if (!Number.isSafeInteger(offset) || offset < 0) throw badToken();
-    const state = await this.deps.queues.dispatchState(caller.tenant, name);
-    const entries = await this.deps.queues.order().list(caller.tenant, name, fairOf(queue, state), offset, pageSize + 1);
+    if (!Number.isSafeInteger(offset) || offset < 0) throw invalidPageToken();
+    const entries = await this.deps.queues.order().list(caller.tenant, name, await this.fairOrder(this.deps.queues, caller.tenant, queue), offset, pageSize + 1);
     const page = entries.slice(0, pageSize);
-    return { entries: page, nextPageToken: entries.length > pageSize ? encodeToken("o", String(offset + pageSize)) : "" };
+    return { entries: page, nextPageToken: entries.length > pageSize ? offsetPageToken(offset + pageSize) : "" };
   }
 
   async stats(caller: Caller, name: string): Promise<QueueStats> {
@@ -281,9 +302,6 @@ export class QueueService {
   }
 }
 
-function fairOf(queue: Queue, state: { fairnessCursors: FairCursors }): { cursors: FairCursors } | undefined {
-  return queue.fairnessKey ? { cursors: state.fairnessCursors } : undefined;
-}
 
 function withoutUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
@@ -294,16 +312,3 @@ function queueNotFound(name: string): NotFoundError {
 }
 
 // Page tokens are opaque to clients: base64url of a kind letter and a cursor.
-function encodeToken(kind: string, value: string): string {
-  return Buffer.from(`${kind}:${value}`).toString("base64url");
-}
-
-function decodeToken(token: string, kind: string): string {
-  const text = Buffer.from(token, "base64url").toString("utf8");
-  if (!text.startsWith(`${kind}:`)) throw badToken();
-  return text.slice(kind.length + 1);
-}
-
-function badToken(): InvalidArgumentError {
-  return new InvalidArgumentError("page_token: invalid page token; pass next_page_token from a previous response", "page_token");
-}

@@ -59,7 +59,7 @@ export function createApiKeyHandlers({ apiKeys }: { apiKeys: ApiKeyService }): S
   };
 }
 
-export function apiKeyToPb(k: ApiKey): PbApiKey {
+function apiKeyToPb(k: ApiKey): PbApiKey {
   return create(ApiKeySchema, {
     id: k.id,
     displayName: k.displayName,

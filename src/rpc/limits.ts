@@ -18,6 +18,7 @@ import { DurationSchema } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
 import { RetryInfoSchema } from "../gen/google/rpc/error_details_pb.js";
 import { TaskService } from "../gen/taskyard/v1/task_service_pb.js";
+import { BATCH_LIMIT } from "../tasks/inputs.js";
 import { PUBLIC_SERVICES } from "./authz.js";
 import { callerKey } from "./caller.js";
 
@@ -42,11 +43,6 @@ export interface TokenSource {
 /** Unary calls that hold the server like a stream: long polls. */
 const LONG_POLLS: ReadonlySet<string> = new Set([`${TaskService.typeName}/WaitTask`]);
 
-/**
- * Most tasks one BatchCreateTasks may carry (DESIGN.md). A larger batch is left to request
- * validation, so it gets INVALID_ARGUMENT naming the field rather than a quota error.
- */
-const MAX_BATCH = 1000;
 
 /** How many tasks a request creates, by method name of TaskService. */
 const CREATE_COST: Readonly<Record<string, (message: { validateOnly?: boolean; requests?: unknown[] }) => number>> = {
@@ -64,7 +60,8 @@ export function limitsInterceptor(options: LimitsOptions): Interceptor {
   return (next) => async (req) => {
     const caller = req.contextValues.get(callerKey);
     const cost = req.service.typeName === TaskService.typeName && !req.stream ? CREATE_COST[req.method.name]?.(req.message as never) : undefined;
-    if (cost && cost <= MAX_BATCH && options.createRatePerSecond > 0) {
+    // A batch over BATCH_LIMIT is left to request validation (INVALID_ARGUMENT naming the field).
+    if (cost && cost <= BATCH_LIMIT && options.createRatePerSecond > 0) {
       if (cost > options.createBurst) {
         throw new ConnectError(
           `${req.method.name}: ${cost} tasks exceed the per-tenant burst of ${options.createBurst}; send smaller batches`,

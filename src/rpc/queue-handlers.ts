@@ -25,7 +25,7 @@ import type { Queue, QueueEntryView } from "../queues/types.js";
 import type { Task } from "../tasks/types.js";
 import { callerOf } from "./caller.js";
 import { msToDuration, taskToPb } from "./convert.js";
-import { validateCreateQueue, validateMoveTask, validatePageSize, validateQueueName, validateUpdateQueue } from "./queue-validate.js";
+import { validateCreateQueue, validateMoveTask, validateQueueName, validateQueuePageSize, validateUpdateQueue } from "./queue-validate.js";
 import { batchResultsToPb } from "./batch-results.js";
 import { validateId, validateIds } from "./validate.js";
 
@@ -47,7 +47,7 @@ export function createQueueHandlers({ queues, temporalUiUrl }: QueueHandlerDeps)
     },
 
     async listQueues(req, ctx) {
-      const page = await queues.list(callerOf(ctx), validatePageSize("page_size", req.pageSize), req.pageToken);
+      const page = await queues.list(callerOf(ctx), validateQueuePageSize("page_size", req.pageSize), req.pageToken);
       return create(ListQueuesResponseSchema, { queues: page.queues.map(queueToPb), nextPageToken: page.nextPageToken });
     },
 
@@ -95,7 +95,7 @@ export function createQueueHandlers({ queues, temporalUiUrl }: QueueHandlerDeps)
     },
 
     async listQueueEntries(req, ctx) {
-      const page = await queues.listEntries(callerOf(ctx), validateQueueName("name", req.name), validatePageSize("page_size", req.pageSize), req.pageToken);
+      const page = await queues.listEntries(callerOf(ctx), validateQueueName("name", req.name), validateQueuePageSize("page_size", req.pageSize), req.pageToken);
       return create(ListQueueEntriesResponseSchema, { entries: page.entries.map(entryToPb), nextPageToken: page.nextPageToken });
     },
 
@@ -119,7 +119,7 @@ export function createQueueHandlers({ queues, temporalUiUrl }: QueueHandlerDeps)
   };
 }
 
-export function queueToPb(q: Queue): PbQueue {
+function queueToPb(q: Queue): PbQueue {
   return create(QueueSchema, {
     name: q.name,
     description: q.description,

@@ -2,20 +2,18 @@
  * QueueService request validation at the edge: proto requests → validated domain inputs. Every
  * failure is an InvalidArgumentError whose message starts with the offending field path (AIP-193).
  */
-import { InvalidArgumentError } from "../domain/errors.js";
 import { Position, type MoveTaskRequest, type Queue as PbQueue, type UpdateQueueRequest } from "../gen/taskyard/v1/queue_service_pb.js";
 import { FAIRNESS_KEY_HELP, parseFairnessKey } from "../queues/fairness.js";
 import type { MoveRequest, QueueSpec, QueueUpdate } from "../queues/service.js";
 import { DEFAULT_PRIORITY, QUEUE_NAME_RE, defaultTemporalTaskQueue } from "../queues/types.js";
-import { validateId } from "./validate.js";
+import { bad, validateId, validatePageSize } from "./validate.js";
 
-export const QUEUE_LIMITS = Object.freeze({
+const QUEUE_LIMITS = Object.freeze({
   descriptionLength: 1024,
   concurrencyLimitMax: 100_000,
   ratePerSecondMax: 10_000,
   burstMax: 100_000,
   moveCountMax: 1_000_000,
-  pageSizeMax: 500,
   pageSizeDefault: 100,
 });
 
@@ -25,10 +23,6 @@ const TEMPORAL_TASK_QUEUE_RE = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/;
 /** Fields UpdateQueue may name in its mask. */
 const MUTABLE_PATHS = ["description", "concurrency_limit", "default_priority", "paused", "rate_limit", "rate_limit.per_second", "rate_limit.burst", "fairness_key", "temporal_task_queue"] as const;
 type MutablePath = (typeof MUTABLE_PATHS)[number];
-
-function bad(field: string, problem: string): never {
-  throw new InvalidArgumentError(`${field}: ${problem}`, field);
-}
 
 function intIn(field: string, value: number, min: number, max: number): number {
   if (!Number.isInteger(value) || value < min || value > max) bad(field, `must be between ${min} and ${max} (got ${value})`);
@@ -41,8 +35,9 @@ export function validateQueueName(field: string, name: string): string {
   return name;
 }
 
-export function validatePageSize(field: string, size: number): number {
-  return intIn(field, size, 0, QUEUE_LIMITS.pageSizeMax) || QUEUE_LIMITS.pageSizeDefault;
+/** page_size of the queue listings: 0–500, 0 meaning 100. */
+export function validateQueuePageSize(field: string, size: number): number {
+  return validatePageSize(field, size, QUEUE_LIMITS.pageSizeDefault);
 }
 
 const check = {

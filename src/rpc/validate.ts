@@ -21,6 +21,7 @@ import { DEFAULT_QUEUE, QUEUE_NAME_RE } from "../queues/types.js";
 import type { TaskStatus } from "../tasks/status.js";
 import { DEFAULT_RETRY_POLICY, DEFAULT_TIMEOUTS, type NewTask, type RetryPolicy, type TaskDefaults, type TaskTimeouts, type Visibility, type Artifact } from "../tasks/types.js";
 import { compileFilter } from "../tasks/filter/index.js";
+import { LABEL_KEY } from "../tasks/filter/fields.js";
 import { durationToMs, statusFromPb, visibilityFromPb } from "./convert.js";
 
 export const LIMITS = Object.freeze({
@@ -40,10 +41,9 @@ export const LIMITS = Object.freeze({
 });
 
 const TYPE_RE = /^[A-Za-z0-9][A-Za-z0-9_.:-]*$/;
-const LABEL_KEY_RE = /^[A-Za-z0-9_.-]{1,63}$/;
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-function bad(field: string, problem: string): never {
+export function bad(field: string, problem: string): never {
   throw new InvalidArgumentError(`${field}: ${problem}`, field);
 }
 
@@ -80,7 +80,7 @@ function validateLabels(field: string, labels: Readonly<Record<string, string>>)
   const keys = Object.keys(labels);
   if (keys.length > LIMITS.labels) bad(field, `at most ${LIMITS.labels} labels (got ${keys.length})`);
   for (const k of keys) {
-    if (!LABEL_KEY_RE.test(k)) bad(`${field}.${k.slice(0, 64)}`, "label keys must match [A-Za-z0-9_.-]{1,63}");
+    if (!LABEL_KEY.test(k)) bad(`${field}.${k.slice(0, 64)}`, "label keys must match [A-Za-z0-9_.-]{1,63}");
     maxLength(`${field}.${k}`, labels[k]!, LIMITS.labelValueLength);
   }
   return { ...labels };
@@ -109,7 +109,7 @@ function validateArtifacts(field: string, artifacts: PbTask["artifacts"]): Artif
 /** Label keys to facet on: at most 10, each a label key, duplicates dropped. */
 export function validateLabelKeys(field: string, keys: readonly string[]): string[] {
   if (keys.length > 10) bad(field, `at most 10 label keys (got ${keys.length})`);
-  keys.forEach((k, i) => LABEL_KEY_RE.test(k) || bad(`${field}[${i}]`, "label keys must match [A-Za-z0-9_.-]{1,63}"));
+  keys.forEach((k, i) => LABEL_KEY.test(k) || bad(`${field}[${i}]`, "label keys must match [A-Za-z0-9_.-]{1,63}"));
   return [...new Set(keys)];
 }
 

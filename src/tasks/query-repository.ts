@@ -10,7 +10,7 @@ import { dbCall } from "../infra/db/errors.js";
 import type { SqlFragment } from "./filter/index.js";
 import { rowToTask } from "./mapping.js";
 import { TaskRepository } from "./repository.js";
-import { SCOPES, type Scope } from "./scope.js";
+import { SCOPES, scopeOf, type Scope } from "./scope.js";
 import { keysetIndex, LABEL_EQUALS_OR_PLACEHOLDER, LABEL_PATH, labelValueKey, likePattern, planSelection, type SelectionPlan } from "./selection-plan.js";
 import type { TaskStatus } from "./status.js";
 import type { Task } from "./types.js";
@@ -113,12 +113,9 @@ export class TaskQueryRepository {
         const totalSize = rows[0] ? Number(rows[0].total) : q.offset ? await this.countMatches(this.select(q, plan, "index")) : 0;
         return { tasks: await this.inOrder(q, rows.map((r) => r.id)), totalSize };
       }
-      const totalSize = plan.fulltext === null ? await this.countByWindow(q, plan) : await this.countMatches(this.select(q, plan, "index"));
+      const totalSize = await this.countOwn(q, plan);
       if (q.after) {
-        page.andWhere("t.create_time <= :ct AND (t.create_time < :ct OR (t.create_time = :ct AND t.id < :cid))", {
-          ct: q.after.createTime,
-          cid: q.after.id,
-        });
+        page.andWhere(AFTER_CURSOR, { ct: q.after.createTime, cid: q.after.id });
         const index = keysetIndex(q, plan);
         if (index) {
           const [sql, params] = page.select("t.id", "id").limit(q.limit).getQueryAndParameters();
@@ -153,7 +150,7 @@ export class TaskQueryRepository {
       });
       half.addOrderBy("t.id", lastDesc ? "DESC" : "ASC");
       if (q.after) {
-        half.andWhere("t.create_time <= :ct AND (t.create_time < :ct OR (t.create_time = :ct AND t.id < :cid))", { ct: q.after.createTime, cid: q.after.id });
+        half.andWhere(AFTER_CURSOR, { ct: q.after.createTime, cid: q.after.id });
       }
       return half.limit(depth).getQueryAndParameters();
     });
@@ -163,11 +160,16 @@ export class TaskQueryRepository {
       [...halves[0]![1], ...halves[1]![1]],
     )) as Array<{ id: string }>;
     const counts = await Promise.all([
-      plan.fulltext === null ? this.countByWindow({ ...q, includePublic: false }, plan) : this.countMatches(this.select(q, plan, "index", "own")),
+      this.countOwn({ ...q, includePublic: false }, plan),
       this.countMatches(this.select(q, plan, "index", "othersPublic")),
     ]);
     const totalSize = counts[0] + counts[1];
     return { tasks: await this.inOrder(q, rows.map((r) => r.id)), totalSize };
+  }
+
+  /** total_size of the selection (without another tenant's public tasks); see the two counts below. */
+  private countOwn(q: TaskSelection, plan: SelectionPlan): Promise<number> {
+    return plan.fulltext === null ? this.countByWindow(q, plan) : this.countMatches(this.select(q, plan, "index"));
   }
 
   /** The tasks with these ids, in this order. */
@@ -230,46 +232,53 @@ export class TaskQueryRepository {
   /** Distinct values with counts, for GetTaskFilterOptions; `labelKeys`: also those labels' values. */
   async facets(q: TaskSelection, labelKeys: readonly string[] = []): Promise<Facets> {
     return dbCall(async () => {
-      const base = this.select(q, await planSelection(this.manager, q), "index");
-      const by = async (column: string) => {
-        const rows = await base
-          .clone()
-          .select(column, "value")
-          .addSelect("COUNT(*)", "count")
-          .groupBy(column)
-          .orderBy("count", "DESC")
-          .addOrderBy("value", "ASC")
-          .limit(1000)
-          .getRawMany<{ value: string; count: string }>();
-        return rows.map((r) => ({ value: r.value, count: Number(r.count) }));
-      };
-      const [projects, types, queues, createdBy, statuses] = await Promise.all(
-        ["t.project", "t.type", "t.queue", "t.created_by", "t.status"].map(by),
-      );
+      // "index" tests labels through task_labels whatever the plan says: probing them is no use here.
+      const base = this.select(q, await planSelection(this.manager, q, { probeLabels: false }), "index");
+      const counted = (rows: Array<{ value: string; count: string }>) => rows.map((r) => ({ value: r.value, count: Number(r.count) }));
+      const by = async (column: string) =>
+        counted(
+          await base
+            .clone()
+            .select(column, "value")
+            .addSelect("COUNT(*)", "count")
+            .groupBy(column)
+            .orderBy("count", "DESC")
+            .addOrderBy("value", "ASC")
+            .limit(1000)
+            .getRawMany<{ value: string; count: string }>(),
+        );
       const [sql, params] = base.clone().select("t.id", "id").getQueryAndParameters();
       // Tags live in a JSON array: unnest them with JSON_TABLE over the same selection.
-      const tagRows: Array<{ value: string; count: string }> = await this.manager.query(
-        `SELECT jt.tag AS value, COUNT(*) AS count
-           FROM (${sql}) sel
-           JOIN tasks t2 ON t2.id = sel.id
-           JOIN JSON_TABLE(t2.tags, '$[*]' COLUMNS (tag VARCHAR(128) PATH '$')) jt
-          GROUP BY jt.tag ORDER BY count DESC, value ASC LIMIT 1000`,
-        params,
-      );
-      // Label values through task_labels (ix_task_labels_value), joined to the same selection.
-      const labels = [];
-      for (const key of labelKeys) {
-        const rows: Array<{ value: string; count: string }> = await this.manager.query(
-          `SELECT tl.label_value AS value, COUNT(*) AS count
-             FROM (${sql}) sel
-             JOIN task_labels tl ON tl.task_id = sel.id AND tl.tenant = ? AND tl.label_key = ?
-            GROUP BY tl.label_value ORDER BY count DESC, value ASC LIMIT 1000`,
-          [...params, q.tenant, key],
+      const tags = async () =>
+        counted(
+          await this.manager.query(
+            `SELECT jt.tag AS value, COUNT(*) AS count
+               FROM (${sql}) sel
+               JOIN tasks t2 ON t2.id = sel.id
+               JOIN JSON_TABLE(t2.tags, '$[*]' COLUMNS (tag VARCHAR(128) PATH '$')) jt
+              GROUP BY jt.tag ORDER BY count DESC, value ASC LIMIT 1000`,
+            params,
+          ),
         );
-        labels.push({ key, values: rows.map((r) => ({ value: r.value, count: Number(r.count) })) });
-      }
-      const counted = (rows: Array<{ value: string; count: string }>) => rows.map((r) => ({ value: r.value, count: Number(r.count) }));
-      return { projects, types, queues, createdBy, statuses: statuses!, tags: counted(tagRows), labels };
+      // Label values through task_labels (ix_task_labels_value), joined to the same selection.
+      const label = async (key: string) => ({
+        key,
+        values: counted(
+          await this.manager.query(
+            `SELECT tl.label_value AS value, COUNT(*) AS count
+               FROM (${sql}) sel
+               JOIN task_labels tl ON tl.task_id = sel.id AND tl.tenant = ? AND tl.label_key = ?
+              GROUP BY tl.label_value ORDER BY count DESC, value ASC LIMIT 1000`,
+            [...params, q.tenant, key],
+          ),
+        ),
+      });
+      const [[projects, types, queues, createdBy, statuses], tagValues, labels] = await Promise.all([
+        Promise.all(["t.project", "t.type", "t.queue", "t.created_by", "t.status"].map(by)),
+        tags(),
+        Promise.all(labelKeys.map(label)),
+      ]);
+      return { projects: projects!, types: types!, queues: queues!, createdBy: createdBy!, statuses: statuses!, tags: tagValues, labels };
     });
   }
 
@@ -279,7 +288,7 @@ export class TaskQueryRepository {
    * `search`: MATCH … AGAINST with the plan's rare words, then the substring test on name,
    * comment and label values, so a result always contains the text.
    */
-  private select(q: TaskSelection, plan: SelectionPlan, use: "index" | "page", scope: Scope = q.includePublic ? "readable" : "own"): SelectQueryBuilder<TaskRow> {
+  private select(q: TaskSelection, plan: SelectionPlan, use: "index" | "page", scope: Scope = scopeOf(q.includePublic)): SelectQueryBuilder<TaskRow> {
     // task_labels rows are read by tenant: other tenants' public tasks take the JSON test.
     const labelTest = (key: string, value: unknown, keyParam: string, pathParam: string, valueParam: string) =>
       scope !== "own" || (use === "page" && plan.commonLabels.has(labelValueKey(key, value)))
@@ -389,5 +398,10 @@ function labelValueLike(alias: string, pattern: string): string {
 
 /** Newest tasks of the selection from which total_size of a common-word search is extrapolated. */
 const SEARCH_WINDOW = 1_000;
+/**
+ * Rows after a keyset cursor, newest first: the sargable `create_time <= :ct` lets the list index
+ * range-scan; the rest breaks ties on id.
+ */
+const AFTER_CURSOR = "t.create_time <= :ct AND (t.create_time < :ct OR (t.create_time = :ct AND t.id < :cid))";
 /** TypeORM's FROM clause for TaskEntity alias `t` (where keyset pages add their index hint). */
 const FROM_TASKS = "FROM `tasks` `t`";

@@ -1,6 +1,7 @@
 /**
  * Persistence of tasks and their event history: writes, reads by id, events. Speaks domain
- * types; every query is scoped by tenant. Status changes are compare-and-set on the current
+ * types; every query is scoped by tenant (reads by id may also reach other tenants' PUBLIC
+ * tasks, when asked). Status changes are compare-and-set on the current
  * status and append an event in the same transaction, so history and state never disagree.
  * Lists, counts and facets are TaskQueryRepository's (query-repository.ts).
  */

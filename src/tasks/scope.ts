@@ -11,7 +11,11 @@ export const SCOPES: Readonly<Record<Scope, string>> = {
   othersPublic: "t.visibility = 'PUBLIC' AND t.tenant <> :tenant",
 };
 
+export function scopeOf(includePublic: boolean | undefined): Scope {
+  return includePublic ? "readable" : "own";
+}
+
 /** The tenant's own rows, or also every PUBLIC one. */
 export function tenantScope(includePublic: boolean | undefined): string {
-  return SCOPES[includePublic ? "readable" : "own"];
+  return SCOPES[scopeOf(includePublic)];
 }

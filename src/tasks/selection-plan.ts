@@ -31,7 +31,7 @@ export interface SelectionPlan {
  *   the words in <1% of them are looked up (see fulltextWords), or if there is none, those in
  *   <50% (a word in most tasks narrows nothing and costs the most); none left: a scan.
  */
-export async function planSelection(manager: EntityManager, q: TaskSelection): Promise<SelectionPlan> {
+export async function planSelection(manager: EntityManager, q: TaskSelection, opts: { probeLabels?: boolean } = {}): Promise<SelectionPlan> {
   const commonLabels = new Set<string>();
   const terms = new Map<string, [string, unknown]>();
   for (const [key, value] of Object.entries(q.labels ?? {})) terms.set(labelValueKey(key, value), [key, value]);
@@ -48,7 +48,7 @@ export async function planSelection(manager: EntityManager, q: TaskSelection): P
       if (key !== undefined) terms.set(labelValueKey(key, value), [key, value]);
     }
   }
-  for (const [id, [key, value]] of terms) {
+  for (const [id, [key, value]] of opts.probeLabels === false ? [] : terms) {
     const [row] = (await manager.query(
       `SELECT COUNT(*) AS n FROM (SELECT 1 FROM task_labels WHERE tenant = ? AND label_key = ? AND label_value = ? LIMIT ${COMMON_LABEL_ROWS + 1}) x`,
       [q.tenant, key, value],

@@ -54,6 +54,7 @@ export class TaskService {
     const answers: Array<Task | undefined> = [];
     const fresh: Task[] = [];
     const seenRequestIds = new Map<string, Task>();
+    const knownParents = new Set<string>();
     for (const [i, input] of inputs.entries()) {
       const at = inputs.length > 1 ? `requests[${i}].` : "";
       this.checkType(input.task.type, `${at}task.type`);
@@ -64,8 +65,10 @@ export class TaskService {
         continue;
       }
       const queue = await this.queueFor(caller.tenant, input.task.queue, queueCache, `${at}task.queue`);
-      if (input.task.parentId && !(await tasks.get(caller.tenant, input.task.parentId))) {
-        throw new InvalidArgumentError(`${at}task.parent_id: task "${input.task.parentId}" not found`, `${at}task.parent_id`);
+      const parentId = input.task.parentId;
+      if (parentId && !knownParents.has(parentId)) {
+        if (!(await tasks.get(caller.tenant, parentId))) throw new InvalidArgumentError(`${at}task.parent_id: task "${parentId}" not found`, `${at}task.parent_id`);
+        knownParents.add(parentId);
       }
       const task = this.newTask(caller, input, queue);
       if (input.requestId) seenRequestIds.set(input.requestId, task);
@@ -239,7 +242,10 @@ export class TaskService {
     });
   }
 
-  /** A new task with the source's spec and the overrides; its parent is the source unless overridden. */
+  /**
+   * A new task of the caller's with the source's spec and the overrides; its parent is the source
+   * (for the caller's own source) unless overridden.
+   */
   async clone(caller: Caller, id: string, overrides: CloneOverrides, start: boolean, requestId: string | null): Promise<Task> {
     const source = await this.deps.reads.get(caller, id);
     // Another tenant's public task: its queue and parent are not the caller's, and a clone of
@@ -290,7 +296,7 @@ export class TaskService {
     });
   }
 
-  /** Archives (hides) or unarchives a task; a task that is waiting or running must be stopped first. */
+  /** Archives (hides) or unarchives a task; a queued task is dequeued first, a running one refused. */
   async setArchived(caller: Caller, id: string, archived: boolean): Promise<Task> {
     if (!archived) return this.patchTask(caller, id, { archived });
     const { tasks, queues } = this.deps;

@@ -56,7 +56,7 @@ export const LABELS_PREFIX = "labels.";
 export const LABEL_KEY = /^[A-Za-z0-9_.-]{1,63}$/;
 
 /** Short names of taskyard.v1.TaskStatus, as stored in t.status (one list: the state machine's). */
-export { TASK_STATUSES, type TaskStatus as TaskStatusName } from "../status.js";
+export { TASK_STATUSES } from "../status.js";
 
 /** For "unknown field" messages. */
 export const ALLOWED_FIELDS_TEXT = [...FILTER_FIELDS.keys(), `${LABELS_PREFIX}<key>`].join(", ");

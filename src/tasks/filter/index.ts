@@ -19,7 +19,7 @@ export type { SqlFragment } from "./compile.js";
 export type { FilterNode, FilterValue, ParseLimits } from "./parser.js";
 export { parseFilter } from "./parser.js";
 export { FILTER_FIELDS, TASK_STATUSES } from "./fields.js";
-export type { FieldKind, FilterField, TaskStatusName } from "./fields.js";
+export type { FieldKind, FilterField } from "./fields.js";
 
 export interface CompileFilterOptions {
   /** Longest accepted filter, in characters (code points). Default 2,000. */
