@@ -14,7 +14,7 @@
  * Prints figures only; no timing asserts.
  *
  * Env: BENCH_LATENCY_TASKS (100), BENCH_TASKS (2000), BENCH_REPLICAS (1: API replicas, each
- * with its own dispatcher and pool), BENCH_DISPATCH_INTERVAL_MS (1000, the default idle poll),
+ * with its own dispatcher and pool), BENCH_DISPATCH_INTERVAL_MS (1000, a slower idle poll than the server default of 250 ms),
  * BENCH_WORKER_CONCURRENCY (100).
  */
 process.env.TZ ??= "UTC";
@@ -34,6 +34,7 @@ import { QueueService } from "../src/gen/taskyard/v1/queue_service_pb.js";
 import { TaskService } from "../src/gen/taskyard/v1/task_service_pb.js";
 import { createDataSource, migrate } from "../src/infra/db/data-source.js";
 import { startLocalServices } from "../src/infra/local/services.js";
+import { percentile } from "./lib/measure.js";
 import { createLogger } from "../src/infra/logger.js";
 import { connectClient, connectWorker } from "../src/infra/temporal/connection.js";
 import { loadWorkflowBundle } from "../src/infra/temporal/worker.js";
@@ -46,10 +47,6 @@ const NOOP = { steps: 1, step_ms: 0 };
 const stops: Array<() => Promise<void>> = [];
 const log = (msg: string) => process.stderr.write(`${msg}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-}
 
 async function services(tmp: string): Promise<{ databaseUrl: string; temporalAddress: string }> {
   log("starting a private MariaDB and a Temporal dev server (unless BENCH_DATABASE_URL / BENCH_TEMPORAL_ADDRESS) …");

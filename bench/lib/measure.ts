@@ -100,9 +100,4 @@ export function describePlan(rows: readonly PlanRow[]): string {
     .join(" → ");
 }
 
-/** True when a plan reads every row of a big table (type ALL) or scans a whole index (type index without a limit-driven order). */
-export function isFullScan(rows: readonly PlanRow[]): boolean {
-  return rows.some((r) => r.type === "ALL" && Number(r.rows ?? 0) > 10_000);
-}
-
 export const fmtMs = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2));

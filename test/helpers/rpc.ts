@@ -21,3 +21,13 @@ export async function failure(call: () => Promise<unknown>): Promise<{ code: str
     return { code: Code[e.code], message: e.rawMessage };
   }
 }
+
+/** The error (code + message) a call fails with; throws when it did not fail. */
+export async function errorOf(call: Promise<unknown>): Promise<ConnectError> {
+  try {
+    await call;
+  } catch (err) {
+    return ConnectError.from(err);
+  }
+  throw new Error("expected the call to fail");
+}

@@ -3,12 +3,11 @@
  * JSON posts, queue factories with unique names, and reads of the database state that matters
  * (dispatch order from the DISPATCHED events, start times).
  */
-import { ConnectError, createClient, type Client } from "@connectrpc/connect";
-import { createGrpcTransport } from "@connectrpc/connect-node";
+import type { Client } from "@connectrpc/connect";
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import { QueueService, type QueueSchema } from "../../src/gen/taskyard/v1/queue_service_pb.js";
 import { uniqueLabel, type TestApp } from "../helpers/app.js";
-export { codeOf } from "../helpers/rpc.js";
+export { codeOf, errorOf } from "../helpers/rpc.js";
 
 export type QueueClient = Client<typeof QueueService>;
 
@@ -16,18 +15,12 @@ export type QueueClient = Client<typeof QueueService>;
 export const SERVED_TASK_QUEUE = "taskyard.default";
 
 export function queueClient(app: TestApp): QueueClient {
-  return createClient(QueueService, createGrpcTransport({ baseUrl: app.baseUrl }));
+  return app.client(QueueService);
 }
 
 /** POSTs Connect JSON to a QueueService method, as curl or a browser does. */
 export async function queueJson(app: TestApp, method: string, body: unknown): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${app.baseUrl}/taskyard.v1.QueueService/${method}`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  return app.json(method, body, { service: QueueService.typeName });
 }
 
 export function queueName(prefix: string): string {
@@ -39,16 +32,6 @@ export async function makeQueue(queues: QueueClient, prefix: string, init: Omit<
   return queues.createQueue({ queue: { name: queueName(prefix), temporalTaskQueue: SERVED_TASK_QUEUE, ...init } });
 }
 
-
-/** The error (code + message) a call fails with. */
-export async function errorOf(p: Promise<unknown>): Promise<ConnectError> {
-  try {
-    await p;
-  } catch (err) {
-    return ConnectError.from(err);
-  }
-  throw new Error("expected the call to fail");
-}
 
 /** Task ids in the order they were dispatched (DISPATCHED events are appended in dispatch order). */
 export async function dispatchOrder(app: TestApp, ids: readonly string[]): Promise<string[]> {

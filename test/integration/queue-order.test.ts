@@ -51,8 +51,7 @@ async function listed(queue: string): Promise<string[]> {
 /** Resumes the queue and answers the order its tasks were dispatched in. */
 async function dispatched(queue: string, ids: string[]): Promise<string[]> {
   await queues.resumeQueue({ name: queue });
-  await waitFor(() => dispatchOrder(app, ids), (order) => order.length === ids.length);
-  return dispatchOrder(app, ids);
+  return waitFor(() => dispatchOrder(app, ids), (order) => order.length === ids.length);
 }
 
 const move = (name: string, taskId: string, position: Position, extra: { count?: number; beforeTaskId?: string } = {}) =>

@@ -120,7 +120,6 @@ describe("Mixpeek POST /v1/tasks/list (seed 004)", () => {
     expect(pages.map((p) => p.tasks.length)).toEqual([3, 3, 1, 0]);
     expect(pages.flatMap((p) => ids(p.tasks))).toEqual(newestFirst);
     // total_pages = ceil(total_size / page_size); Mixpeek's offset 3 / limit 3 is page 2 of size 3.
-    expect(Math.ceil(pages[0]!.totalSize / 3)).toBe(3);
     // Any other offset is `skip`; its next_page_token goes on right after the returned tasks.
     const skipped = await app.grpc.listTasks({ project, pageSize: 3, skip: 2 });
     expect([ids(skipped.tasks), skipped.totalSize]).toEqual([newestFirst.slice(2, 5), 7]);
@@ -326,7 +325,7 @@ describe("ClearML tasks.* (seed 001)", () => {
     expect(ids((await app.grpc.listTasks({ project })).tasks)).toEqual([a.id]);
   });
 
-  it("ClearML: archive dequeues a queued task first (back to PENDING, out of the queue); a running task must be cancelled first", async () => {
+  it("ClearML: archive dequeues a queued task first (back to PENDING, out of the queue)", async () => {
     const queues = app.client(QueueService);
     const name = `held-${uniqueLabel()}`.toLowerCase().slice(0, 60);
     await queues.createQueue({ queue: { name } });

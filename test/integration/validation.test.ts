@@ -2,10 +2,11 @@
  * Bad input answers INVALID_ARGUMENT naming the field — over gRPC and Connect JSON — and never
  * INTERNAL. Runs against the real server; no worker needed.
  */
-import { Code, ConnectError } from "@connectrpc/connect";
+import { Code } from "@connectrpc/connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TaskStatus } from "../../src/gen/taskyard/v1/task_pb.js";
 import { startTestApp, type TestApp } from "../helpers/app.js";
+import { errorOf } from "../helpers/rpc.js";
 
 let app: TestApp;
 beforeAll(async () => {
@@ -14,15 +15,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.stop();
 });
-
-async function grpcError(p: Promise<unknown>): Promise<ConnectError> {
-  try {
-    await p;
-  } catch (err) {
-    return ConnectError.from(err);
-  }
-  throw new Error("expected the call to fail");
-}
 
 describe("INVALID_ARGUMENT over gRPC", () => {
   const cases: Array<[string, () => Promise<unknown>, RegExp]> = [
@@ -48,7 +40,7 @@ describe("INVALID_ARGUMENT over gRPC", () => {
   ];
   for (const [name, call, message] of cases) {
     it(`${name} → INVALID_ARGUMENT naming the field`, async () => {
-      const err = await grpcError(call());
+      const err = await errorOf(call());
       expect(err.code).toBe(Code.InvalidArgument);
       expect(err.rawMessage).toMatch(message);
     });
