@@ -26,9 +26,10 @@ import { createClient } from "@connectrpc/connect";
 import PQueue from "p-queue";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import type { DataSource } from "typeorm";
-import { createDefaultRegistry } from "../src/activities/handlers/registry.js";
 import { startApi, type RunningApi } from "../src/app/api.js";
-import { startWorker } from "../src/app/worker.js";
+import { startWorkflowHost } from "../src/app/workflow-host.js";
+import { DEMO_HANDLERS } from "../src/commands/worker.js";
+import { runWorker } from "../src/worker/run.js";
 import { loadConfig } from "../src/config.js";
 import { QueueService } from "../src/gen/taskyard/v1/queue_service_pb.js";
 import { TaskService } from "../src/gen/taskyard/v1/task_service_pb.js";
@@ -82,7 +83,6 @@ async function main(): Promise<void> {
     TASKYARD_WORKER_QUEUES: "bench",
   });
   const logger = createLogger(config.logLevel);
-  const registry = createDefaultRegistry();
   const pools: DataSource[] = [];
   const open = async (size: number) => {
     const ds = createDataSource(databaseUrl, size);
@@ -100,7 +100,7 @@ async function main(): Promise<void> {
   for (let i = 0; i < REPLICAS; i++) {
     const client = i === 0 ? temporal : await connectClient(config.temporal);
     if (i > 0) stops.push(() => client.connection.close());
-    const api = await startApi({ config, dataSource: i === 0 ? main : await open(10), client, registry, logger });
+    const api = await startApi({ config, dataSource: i === 0 ? main : await open(10), client, logger });
     stops.push(() => api.stop());
     apis.push(api);
   }
@@ -111,12 +111,10 @@ async function main(): Promise<void> {
 
   const connection = await connectWorker(config.temporal, logger);
   stops.push(() => connection.close());
-  const worker = await startWorker({ config, dataSource: main, connection, registry, bundle: await loadWorkflowBundle(bundlePath), logger });
-  const running = worker.run();
-  stops.push(async () => {
-    await worker.shutdown();
-    await running;
-  });
+  const host = await startWorkflowHost({ config, dataSource: main, connection, bundle: await loadWorkflowBundle(bundlePath), logger });
+  stops.push(() => host.shutdown());
+  const worker = await runWorker({ handlers: DEMO_HANDLERS, queues: ["bench"], url: baseUrl, temporal: connection, concurrency: config.worker.concurrency, logger });
+  stops.push(() => worker.stop());
 
   const rows = async <T>(sql: string, params: unknown[]): Promise<T[]> => main.query(sql, params);
 

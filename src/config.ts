@@ -46,6 +46,11 @@ const schema = z.object({
   TASKYARD_WORKER_QUEUES: list.default(["default"]),
   TASKYARD_WORKER_CONCURRENCY: int(1, 10_000).default(10),
   TASKYARD_WORKFLOW_BUNDLE_PATH: optionalString,
+  TASKYARD_WORKFLOW_TASK_QUEUE: z.string().trim().min(1).max(200).default("taskyard.workflows"),
+  TASKYARD_WORKER_HANDLERS: list.default([]),
+  TASKYARD_WORKER_TTL_MS: int(3_000, 3_600_000).default(30_000),
+  TASKYARD_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  TASKYARD_TOKEN: optionalString,
   TASKYARD_WORKER_METRICS_PORT: int(0, 65535).optional(),
   TASKYARD_DISPATCH_INTERVAL_MS: int(10, 600_000).default(250),
   TASKYARD_RECONCILE_INTERVAL_MS: int(100, 3_600_000).default(30_000),
@@ -94,7 +99,17 @@ export type Config = Readonly<{
     workflowBundlePath: string | undefined;
     /** When set, the worker serves GET /metrics and GET /healthz over HTTP on this port. */
     metricsPort: number | undefined;
+    /** Handler modules `taskyard worker` loads (empty: the built-in demo handlers). */
+    handlers: readonly string[];
+    /** Taskyard's API, for `taskyard worker` (workers never see MySQL). */
+    apiUrl: string | undefined;
+    /** The worker credential (API key or JWT with role `worker`). */
+    token: string | undefined;
   }>;
+  /** The Temporal task queue of taskWorkflow and its bookkeeping activities (served by `serve`). */
+  workflowTaskQueue: string;
+  /** A worker not heard from for this long no longer counts as online; it re-registers every third of it. */
+  workerTtlMs: number;
   dispatchIntervalMs: number;
   reconcileIntervalMs: number;
   progressIntervalMs: number;
@@ -172,7 +187,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       concurrency: e.TASKYARD_WORKER_CONCURRENCY,
       workflowBundlePath: e.TASKYARD_WORKFLOW_BUNDLE_PATH,
       metricsPort: e.TASKYARD_WORKER_METRICS_PORT,
+      handlers: Object.freeze([...e.TASKYARD_WORKER_HANDLERS]),
+      apiUrl: e.TASKYARD_URL,
+      token: e.TASKYARD_TOKEN,
     }),
+    workflowTaskQueue: e.TASKYARD_WORKFLOW_TASK_QUEUE,
+    workerTtlMs: e.TASKYARD_WORKER_TTL_MS,
     dispatchIntervalMs: e.TASKYARD_DISPATCH_INTERVAL_MS,
     reconcileIntervalMs: e.TASKYARD_RECONCILE_INTERVAL_MS,
     progressIntervalMs: e.TASKYARD_PROGRESS_INTERVAL_MS,

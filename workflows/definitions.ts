@@ -18,6 +18,9 @@ export interface TaskWorkflowInput {
   taskId: string;
   attempt: number;
   type: string;
+  queue: string;
+  /** Where the handler activity (activity type = task type) is scheduled: a worker that registered the type polls it. */
+  handlerTaskQueue: string;
   retry: { maxAttempts: number; initialBackoffMs: number; maxBackoffMs: number; backoffMultiplier: number };
   timeouts: { startToCloseMs: number; heartbeatMs: number };
 }
@@ -35,16 +38,29 @@ export interface ItemFailurePayload {
   message: string;
 }
 
+/**
+ * The input of a handler activity — the public worker contract (docs/workers.md): JSON with
+ * these camelCase keys, activity type = the task type.
+ */
+export interface HandlerActivityInput {
+  taskId: string;
+  attempt: number;
+  type: string;
+  queue: string;
+}
+
+/** The failure type a worker raises when it stopped its handler because an abort was requested. */
+export const TASK_ABORTED = "TASK_ABORTED";
+
 /** What the handler activity answers when it ends normally. */
 export type RunTaskResult =
   | { stale: true }
   | {
-      stale: false;
-      result: { [key: string]: unknown };
-      itemsSucceeded: number;
-      itemsFailed: number;
-      itemFailures: ItemFailurePayload[];
-      error: TaskErrorPayload | null;
+      stale?: false;
+      result?: { [key: string]: unknown };
+      itemsSucceeded?: number;
+      itemsFailed?: number;
+      itemFailures?: ItemFailurePayload[];
     };
 
 export type TaskOutcome =
@@ -52,8 +68,10 @@ export type TaskOutcome =
   | { kind: "failed"; error: TaskErrorPayload }
   | { kind: "cancelled"; message: string };
 
-/** The activities the workflow calls (implemented in src/activities). */
+/** The handler activity, by task type (run by users' workers). */
+export type HandlerActivity = (input: HandlerActivityInput) => Promise<RunTaskResult>;
+
+/** Taskyard's own bookkeeping activity, on the workflow's task queue (implemented in src/activities). */
 export interface TaskActivities {
-  runTask(input: TaskWorkflowInput): Promise<RunTaskResult>;
   finishTask(input: TaskWorkflowInput, outcome: TaskOutcome): Promise<void>;
 }

@@ -1,9 +1,11 @@
 /**
  * taskWorkflow: one execution attempt of a task (workflow id = task id). Runs the handler
- * activity for the task's type under the task's retry policy and timeouts, turns the `abort`
- * signal into cancellation of that activity (the handler sees it at its next heartbeat and
- * cleans up: WAIT_CANCELLATION_COMPLETED), and always records the outcome in MySQL through
- * finishTask, in a non-cancellable scope.
+ * activity — activity type = the task's type, on the handler task queue of its queue, where the
+ * workers that registered the type poll — under the task's retry policy and timeouts; turns the
+ * `abort` signal into cancellation of that activity (the handler sees it at its next heartbeat
+ * and cleans up: WAIT_CANCELLATION_COMPLETED); and always records the outcome in MySQL through
+ * finishTask, in a non-cancellable scope. A worker that learnt of the abort from Taskyard's API
+ * first fails with TASK_ABORTED: that too is a cancellation.
  */
 import {
   ActivityCancellationType,
@@ -15,11 +17,12 @@ import {
   proxyActivities,
   setHandler,
 } from "@temporalio/workflow";
-import { abortSignal, abortStateQuery } from "./definitions.js";
-import type { TaskActivities, TaskErrorPayload, TaskOutcome, TaskWorkflowInput } from "./definitions.js";
+import { abortSignal, abortStateQuery, TASK_ABORTED } from "./definitions.js";
+import type { HandlerActivity, HandlerActivityInput, TaskActivities, TaskErrorPayload, TaskOutcome, TaskWorkflowInput } from "./definitions.js";
 
 export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskOutcome["kind"] | "stale"> {
-  const { runTask } = proxyActivities<TaskActivities>({
+  const handlers = proxyActivities<Record<string, HandlerActivity>>({
+    taskQueue: input.handlerTaskQueue,
     startToCloseTimeout: input.timeouts.startToCloseMs,
     heartbeatTimeout: input.timeouts.heartbeatMs,
     cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
@@ -46,17 +49,31 @@ export async function taskWorkflow(input: TaskWorkflowInput): Promise<TaskOutcom
 
   let outcome: TaskOutcome;
   try {
-    const result = await handlerScope.run(() => runTask(input));
+    const handlerInput: HandlerActivityInput = { taskId: input.taskId, attempt: input.attempt, type: input.type, queue: input.queue };
+    const result = await handlerScope.run(() => handlers[input.type]!(handlerInput));
     if (result.stale) return "stale";
-    const { stale: _stale, ...completed } = result;
-    outcome = { kind: "completed", ...completed };
+    const itemsFailed = result.itemsFailed ?? 0;
+    const itemsSucceeded = result.itemsSucceeded ?? 0;
+    outcome = {
+      kind: "completed",
+      result: result.result ?? {},
+      itemsSucceeded,
+      itemsFailed,
+      itemFailures: result.itemFailures ?? [],
+      error: itemsFailed > 0 ? { code: "PARTIAL_FAILURE", message: `${itemsFailed} of ${itemsSucceeded + itemsFailed} items failed`, retryable: true } : null,
+    };
   } catch (err) {
-    outcome = isCancellation(err)
-      ? { kind: "cancelled", message: abortReason ?? "workflow cancelled" }
+    outcome = isCancellation(err) || isAbortedByWorker(err)
+      ? { kind: "cancelled", message: abortReason ?? "aborted" }
       : { kind: "failed", error: toTaskError(err) };
   }
   await CancellationScope.nonCancellable(() => finishTask(input, outcome));
   return outcome.kind;
+}
+
+function isAbortedByWorker(err: unknown): boolean {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  return cause instanceof ApplicationFailure && cause.type === TASK_ABORTED;
 }
 
 /** The structured task error of a failed handler activity. */

@@ -9,7 +9,9 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import type { DataSource } from "typeorm";
-import { createDefaultRegistry } from "../../src/activities/handlers/registry.js";
+import { DEMO_HANDLERS } from "../../src/commands/worker.js";
+import { TaskTypeRepository } from "../../src/task-types/repository.js";
+import { specOf } from "../../src/worker/registration.js";
 import { startApi } from "../../src/app/api.js";
 import { loadConfig } from "../../src/config.js";
 import { startLocalTemporal } from "../../src/infra/local/services.js";
@@ -62,7 +64,9 @@ export async function startBenchServer(opts: { poolSize?: number } = {}): Promis
     const logger = createLogger(config.logLevel);
     const client = await connectClient(config.temporal);
     stops.push(() => client.connection.close());
-    const api = await startApi({ config, dataSource, client, registry: createDefaultRegistry(), logger });
+    // The demo types, registered as their worker would (none runs: nothing executes).
+    await new TaskTypeRepository(dataSource.manager).register("default", { workerId: "bench", identity: "bench", sdk: "bench", queues: [], types: DEMO_HANDLERS.map(specOf) }, new Date());
+    const api = await startApi({ config, dataSource, client, logger });
     stops.push(() => api.stop());
     const baseUrl = `http://127.0.0.1:${api.port}`;
     log(`Taskyard API (no worker) on ${baseUrl}`);

@@ -6,7 +6,6 @@ import type { Client } from "@temporalio/client";
 import type { DataSource } from "typeorm";
 import type { Logger } from "pino";
 import type { Config } from "../config.js";
-import type { HandlerRegistry } from "../activities/handlers/registry.js";
 import { ApiKeyRepository } from "../auth/api-key-repository.js";
 import { ApiKeyService } from "../auth/api-key-service.js";
 import { createAuthenticator } from "../auth/authenticator.js";
@@ -18,7 +17,6 @@ import { createMetrics } from "../infra/metrics.js";
 import { ensureSearchAttributes } from "../infra/temporal/search-attributes.js";
 import { temporalUiUrl } from "../infra/temporal/connection.js";
 import { createWorkflowGateway } from "../infra/temporal/workflow-gateway.js";
-import { createQueueWatchers } from "../infra/temporal/queue-watchers.js";
 import { QueueRepository } from "../queues/repository.js";
 import { QueueService } from "../queues/service.js";
 import { authInterceptor } from "../rpc/auth-interceptor.js";
@@ -34,12 +32,14 @@ import { TaskQueryRepository } from "../tasks/query-repository.js";
 import { TaskRepository } from "../tasks/repository.js";
 import { TaskQueryService } from "../tasks/query-service.js";
 import { TaskService } from "../tasks/service.js";
+import { TaskTypeCatalog } from "../task-types/catalog.js";
+import { TaskTypeRepository } from "../task-types/repository.js";
+import { TaskTypeService } from "../task-types/service.js";
 
 export interface ApiDeps {
   config: Config;
   dataSource: DataSource;
   client: Client;
-  registry: HandlerRegistry;
   logger: Logger;
 }
 
@@ -50,9 +50,9 @@ export interface RunningApi {
   stop(): Promise<void>;
 }
 
-export async function startApi({ config, dataSource, client, registry, logger }: ApiDeps): Promise<RunningApi> {
+export async function startApi({ config, dataSource, client, logger }: ApiDeps): Promise<RunningApi> {
   const searchAttributes = await ensureSearchAttributes(client, logger);
-  const workflows = createWorkflowGateway(client, { searchAttributes });
+  const workflows = createWorkflowGateway(client, { searchAttributes, workflowTaskQueue: config.workflowTaskQueue });
   const tasks = new TaskRepository(dataSource.manager);
   const lifecycle = new TaskLifecycle(tasks);
   const metrics = createMetrics();
@@ -64,6 +64,9 @@ export async function startApi({ config, dataSource, client, registry, logger }:
     onDispatched: (n) => metrics.tasksDispatched.inc(n),
   });
   const queues = new QueueRepository(dataSource.manager);
+  const typeRepository = new TaskTypeRepository(dataSource.manager);
+  const types = new TaskTypeCatalog(typeRepository);
+  const taskTypes = new TaskTypeService({ types: typeRepository, queues, ttlMs: config.workerTtlMs });
   const queries = new TaskQueryRepository(dataSource.manager);
   const reads = new TaskQueryService({ tasks, queries });
   const service = new TaskService({
@@ -73,10 +76,10 @@ export async function startApi({ config, dataSource, client, registry, logger }:
     queues,
     workflows,
     lifecycle,
-    knownTypes: registry.types(),
+    types,
     onEnqueued: () => dispatcher.wake(),
   });
-  const queueService = new QueueService({ queues, tasks, watchers: createQueueWatchers(client), onEnqueued: () => dispatcher.wake() });
+  const queueService = new QueueService({ queues, tasks, watchers: { count: (queue) => taskTypes.workersOnQueue(queue.tenant, queue.name) }, onEnqueued: () => dispatcher.wake() });
   const reconciler = new Reconciler({
     tasks,
     lifecycle,
@@ -116,7 +119,11 @@ export async function startApi({ config, dataSource, client, registry, logger }:
       health,
       apiKeys,
       temporalUiUrl: (workflowId, runId) => temporalUiUrl(config.temporal, workflowId, runId),
-      defaultsFor: (type) => registry.defaultsFor(type),
+      types,
+      taskTypes,
+      lifecycle,
+      temporalNamespace: config.temporal.namespace,
+      progressIntervalMs: config.progressIntervalMs,
     }),
     // Outermost first: metrics see the mapped code; auth errors are mapped; limits know the caller.
     interceptors: [metricsInterceptor(metrics), errorInterceptor(logger), authInterceptor({ mode: authMode, authenticator }), limitsInterceptor({ ...config.limits, createTokens })],

@@ -2,20 +2,22 @@
  * `taskyard dev`: everything in one process for a laptop. Starts a private MariaDB (when
  * DATABASE_URL is unset) and a Temporal dev server with its Web UI (when TEMPORAL_ADDRESS is
  * unset), both keeping their data under TASKYARD_DATA_DIR; applies migrations; serves the API
- * and runs a worker with the built-in demo handlers. Ctrl-C stops all of it.
+ * with its workflow host, and runs a worker (the TypeScript kit, through the API like any user's)
+ * with the built-in demo handlers. Ctrl-C stops all of it.
  * Authentication is off unless TASKYARD_AUTH_MODE=on, and the banner says so loudly.
  */
 import path from "node:path";
 import type { Logger } from "pino";
 import type { Config } from "../config.js";
-import { createDefaultRegistry } from "../activities/handlers/registry.js";
 import { startApi } from "../app/api.js";
-import { startWorker } from "../app/worker.js";
+import { startWorkflowHost } from "../app/workflow-host.js";
 import { migrate } from "../infra/db/data-source.js";
 import { startLocalServices } from "../infra/local/services.js";
 import { connectClient, connectWorker } from "../infra/temporal/connection.js";
 import { loadWorkflowBundle } from "../infra/temporal/worker.js";
+import { runWorker } from "../worker/run.js";
 import { openDatabase, redactUrl, untilSignal } from "./shared.js";
+import { DEMO_HANDLERS } from "./worker.js";
 
 /** Fixed dev ports, so URLs stay the same between runs. */
 const DEV_MARIADB_PORT = 3307;
@@ -51,17 +53,26 @@ export async function runDev(base: Config, logger: Logger): Promise<void> {
     const applied = await migrate(dataSource);
     if (applied.length) logger.info({ applied }, "migrations applied");
 
-    const registry = createDefaultRegistry();
     const client = await connectClient(temporal);
     stops.push(() => client.connection.close());
-    const api = await startApi({ config, dataSource, client, registry, logger });
+    const api = await startApi({ config, dataSource, client, logger });
     stops.push(() => api.stop());
 
     const connection = await connectWorker(temporal, logger);
     stops.push(() => connection.close());
-    const worker = await startWorker({ config, dataSource, connection, registry, bundle: await loadWorkflowBundle(config.worker.workflowBundlePath), logger });
-    const running = worker.run();
-    stops.push(() => worker.shutdown());
+    const workflowHost = await startWorkflowHost({ config, dataSource, connection, bundle: await loadWorkflowBundle(config.worker.workflowBundlePath), logger });
+    stops.push(() => workflowHost.shutdown());
+    const worker = await runWorker({
+      handlers: DEMO_HANDLERS,
+      queues: config.worker.queues,
+      url: `http://127.0.0.1:${api.port}`,
+      token: config.worker.token,
+      temporal: connection,
+      concurrency: config.worker.concurrency,
+      shutdownGraceMs: config.shutdownGraceMs,
+      logger,
+    });
+    stops.push(() => worker.stop());
 
     const shownHost = host === "0.0.0.0" ? "localhost" : host;
     process.stdout.write(
@@ -72,7 +83,8 @@ export async function runDev(base: Config, logger: Logger): Promise<void> {
         `  Temporal Web UI                ${temporal.uiUrl ?? "(not configured: set TEMPORAL_UI_URL)"}`,
         `  Temporal frontend              ${temporal.address}`,
         `  Database                       ${redactUrl(databaseUrl)}`,
-        `  Demo task types                ${[...registry.types()].join(", ")}`,
+        `  Demo task types                ${DEMO_HANDLERS.map((h) => h.type).join(", ")} (queues ${config.worker.queues.join(", ")})`,
+        `  Your own workers               TASKYARD_URL=http://${shownHost}:${api.port} TEMPORAL_ADDRESS=${temporal.address} (docs/workers.md)`,
         auth.mode === "off"
           ? "  Authentication                 OFF: every caller is an admin of tenant \"default\""
           : "  Authentication                 on (Bearer JWT or API key: `taskyard apikey create`)",
@@ -87,7 +99,7 @@ export async function runDev(base: Config, logger: Logger): Promise<void> {
           : []),
       ].join("\n") + "\n",
     );
-    await Promise.race([running, untilSignal(stopAll, logger)]);
+    await Promise.race([worker.done, untilSignal(stopAll, logger)]);
   } catch (err) {
     await stopAll();
     throw err;

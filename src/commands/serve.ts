@@ -1,10 +1,11 @@
-/** `taskyard serve`: the API (TaskService, QueueService, health, reflection) + dispatcher + reconciler. */
+/** `taskyard serve`: the API (TaskService, QueueService, WorkerService, health, reflection) + dispatcher + reconciler + workflow host. */
 import type { Logger } from "pino";
 import type { Config } from "../config.js";
-import { createDefaultRegistry } from "../activities/handlers/registry.js";
 import { startApi } from "../app/api.js";
+import { startWorkflowHost } from "../app/workflow-host.js";
 import { migrate } from "../infra/db/data-source.js";
-import { connectClient } from "../infra/temporal/connection.js";
+import { connectClient, connectWorker } from "../infra/temporal/connection.js";
+import { loadWorkflowBundle } from "../infra/temporal/worker.js";
 import { openDatabase, requireTemporalAddress, untilSignal } from "./shared.js";
 
 export async function runServe(config: Config, logger: Logger): Promise<void> {
@@ -12,9 +13,13 @@ export async function runServe(config: Config, logger: Logger): Promise<void> {
   const dataSource = await openDatabase(config.databaseUrl, config.databasePoolSize, logger);
   if (config.migrateOnStart) await migrate(dataSource);
   const client = await connectClient(config.temporal);
-  const api = await startApi({ config, dataSource, client, registry: createDefaultRegistry(), logger });
+  const api = await startApi({ config, dataSource, client, logger });
+  const connection = await connectWorker(config.temporal, logger);
+  const host = await startWorkflowHost({ config, dataSource, connection, bundle: await loadWorkflowBundle(config.worker.workflowBundlePath), logger });
   await untilSignal(async () => {
     await api.stop();
+    await host.shutdown();
+    await connection.close();
     await client.connection.close();
     await dataSource.destroy();
   }, logger);

@@ -1,34 +1,56 @@
-/** `taskyard worker`: a Temporal worker for the given Taskyard queues. */
+/**
+ * `taskyard worker`: the TypeScript worker kit as a command. Runs the handlers of the modules
+ * given by --handlers (or TASKYARD_WORKER_HANDLERS; the built-in demo handlers when neither is
+ * set) for the queues given by --queues (or TASKYARD_WORKER_QUEUES), against Taskyard's API
+ * (TASKYARD_URL, TASKYARD_TOKEN) and Temporal — never the database.
+ */
 import type { Logger } from "pino";
 import type { Config } from "../config.js";
-import { createDefaultRegistry } from "../activities/handlers/registry.js";
-import { startWorker } from "../app/worker.js";
 import { connectWorker } from "../infra/temporal/connection.js";
-import { loadWorkflowBundle } from "../infra/temporal/worker.js";
 import { createMetrics } from "../infra/metrics.js";
 import { startWorkerHttp } from "../infra/worker-http.js";
-import { openDatabase, requireTemporalAddress, untilSignal } from "./shared.js";
+import { loadHandlerModules } from "../worker/load.js";
+import { runWorker as startKitWorker } from "../worker/run.js";
+import { requireTemporalAddress, StartupError, untilSignal } from "./shared.js";
 
-export async function runWorker(config: Config, logger: Logger, queues: readonly string[] | undefined): Promise<void> {
+import * as demoHandlers from "../handlers/demo.js";
+import { isTaskHandler } from "../worker/handler.js";
+
+/** The built-in demo handlers, a handler module like any other. */
+export const DEMO_HANDLERS = Object.values(demoHandlers).filter(isTaskHandler);
+
+export async function runWorker(config: Config, logger: Logger, options: { queues?: readonly string[]; handlers?: readonly string[] }): Promise<void> {
   requireTemporalAddress(config.temporal.address);
-  const dataSource = await openDatabase(config.databaseUrl, config.databasePoolSize, logger);
+  if (!config.worker.apiUrl) throw new StartupError("TASKYARD_URL is not set: point it at Taskyard's API, e.g. http://taskyard:8080 (workers talk to the API, never to the database)");
+  const modules = options.handlers?.length ? options.handlers : config.worker.handlers;
+  const handlers = modules.length === 0 ? DEMO_HANDLERS : await loadHandlerModules(modules).catch((err: Error) => {
+    throw new StartupError(err.message);
+  });
   const connection = await connectWorker(config.temporal, logger);
-  const bundle = await loadWorkflowBundle(config.worker.workflowBundlePath);
-  const group = await startWorker({ config, dataSource, connection, registry: createDefaultRegistry(), bundle, logger, queues });
-  const running = group.run();
+  const worker = await startKitWorker({
+    handlers,
+    queues: options.queues ?? config.worker.queues,
+    url: config.worker.apiUrl,
+    token: config.worker.token,
+    temporal: connection,
+    concurrency: config.worker.concurrency,
+    shutdownGraceMs: config.shutdownGraceMs,
+    logger,
+  }).catch((err: Error) => {
+    throw new StartupError(err.message);
+  });
   let state = "running";
-  void running.finally(() => (state = "stopped"));
+  void worker.done.finally(() => (state = "stopped"));
   const side = config.worker.metricsPort !== undefined
     ? await startWorkerHttp(config.worker.metricsPort, config.host ?? "0.0.0.0", createMetrics(), () => state === "running")
     : undefined;
   await Promise.race([
-    running,
+    worker.done,
     untilSignal(async () => {
       state = "stopping";
-      await group.shutdown();
+      await worker.stop();
     }, logger),
   ]);
   await side?.close();
   await connection.close();
-  await dataSource.destroy();
 }

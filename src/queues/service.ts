@@ -162,7 +162,7 @@ export class QueueService {
   }
 
   private async isWatched(queue: Queue): Promise<boolean> {
-    return (await this.deps.watchers.count(queue.temporalTaskQueue)) > 0;
+    return (await this.deps.watchers.count(queue)) > 0;
   }
 
   /** enqueue's change, in a queue known to exist. */
@@ -246,7 +246,7 @@ export class QueueService {
     const now = new Date();
     const [counts, workersWatching] = await Promise.all([
       this.deps.queues.stats(caller.tenant, name, now, HOUR_MS, RATE_WINDOW_MS),
-      this.deps.watchers.count(queue.temporalTaskQueue),
+      this.deps.watchers.count(queue),
     ]);
     return {
       queued: counts.queued,

@@ -1,8 +1,10 @@
 /**
- * Which workers watch a queue, as a port: the queue service asks, infra/temporal answers from
- * Temporal's DescribeTaskQueue (the pollers it has seen recently on the queue's task queue).
+ * Which workers watch a queue, as a port: the queue service asks, the task-type registry
+ * answers (the workers that registered for the queue and were heard from within the TTL).
  */
+import type { Queue } from "./types.js";
+
 export interface QueueWatchers {
-  /** Workers polling the Temporal task queue now. UnavailableError when Temporal cannot say. */
-  count(temporalTaskQueue: string): Promise<number>;
+  /** Workers online that serve the queue. */
+  count(queue: Queue): Promise<number>;
 }

@@ -24,8 +24,9 @@ const ROLE_FROM_PB: Readonly<Partial<Record<PbRole, Role>>> = {
   [PbRole.VIEWER]: "viewer",
   [PbRole.OPERATOR]: "operator",
   [PbRole.ADMIN]: "admin",
+  [PbRole.WORKER]: "worker",
 };
-const ROLE_TO_PB: Readonly<Record<Role, PbRole>> = { viewer: PbRole.VIEWER, operator: PbRole.OPERATOR, admin: PbRole.ADMIN };
+const ROLE_TO_PB: Readonly<Record<Role, PbRole>> = { viewer: PbRole.VIEWER, operator: PbRole.OPERATOR, admin: PbRole.ADMIN, worker: PbRole.WORKER };
 const KEY_ID_RE = /^[0-9a-f]{16}$/;
 
 export function createApiKeyHandlers({ apiKeys }: { apiKeys: ApiKeyService }): ServiceImpl<typeof ApiKeyServiceDesc> {
@@ -34,7 +35,7 @@ export function createApiKeyHandlers({ apiKeys }: { apiKeys: ApiKeyService }): S
       const k = req.apiKey;
       if (!k) throw new InvalidArgumentError("api_key: is required", "api_key");
       const role = ROLE_FROM_PB[k.role];
-      if (!role) throw new InvalidArgumentError("api_key.role: must be ROLE_VIEWER, ROLE_OPERATOR or ROLE_ADMIN", "api_key.role");
+      if (!role) throw new InvalidArgumentError("api_key.role: must be ROLE_VIEWER, ROLE_OPERATOR, ROLE_ADMIN or ROLE_WORKER", "api_key.role");
       const { key, token } = await apiKeys.create(callerOf(ctx), {
         displayName: k.displayName,
         role,

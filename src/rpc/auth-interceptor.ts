@@ -26,9 +26,10 @@ export function authInterceptor({ mode, authenticator }: AuthInterceptorOptions)
     if (PUBLIC_SERVICES.has(req.service.typeName)) return next(req);
     const caller = mode === "off" ? ANONYMOUS_ADMIN : await authenticate(authenticator, req.header.get("authorization"));
     const need = requirementOf(req.service.typeName, req.method.name, req.stream ? undefined : req.message);
-    if (!grants(caller.roles, need.role)) {
+    if (!need.roles.some((role) => grants(caller.roles, role))) {
       const held = highestRole(caller.roles);
-      throw new PermissionDeniedError(`permission denied: ${need.what} requires role "${need.role}"; the credential grants ${held ? `"${held}"` : "no role"}`);
+      const needed = need.roles.map((r) => `"${r}"`).join(" or ");
+      throw new PermissionDeniedError(`permission denied: ${need.what} requires role ${needed}; the credential grants ${held ? `"${held}"` : "no role"}`);
     }
     req.contextValues.set(callerKey, caller);
     return next(req);

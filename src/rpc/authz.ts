@@ -1,6 +1,7 @@
 /**
  * Which role each RPC needs (DESIGN.md "Security"; docs/security.md has the same table for
- * operators). Roles are cumulative: viewer < operator < admin.
+ * operators). Roles are cumulative: viewer < operator < admin; worker stands apart (admin
+ * includes it) and may call WorkerService and ListTaskTypes only.
  *
  * - Health is public: load balancers and kubelets probe it without credentials.
  * - Reflection needs a credential (viewer): the schema is no secret, but an open bidi stream for
@@ -20,13 +21,14 @@ import { ApiKeyService } from "../gen/taskyard/v1/api_key_service_pb.js";
 import { QueueService } from "../gen/taskyard/v1/queue_service_pb.js";
 import { TaskVisibility } from "../gen/taskyard/v1/task_pb.js";
 import { TaskService } from "../gen/taskyard/v1/task_service_pb.js";
+import { WorkerService } from "../gen/taskyard/v1/worker_service_pb.js";
 import type { Role } from "../auth/roles.js";
 
 /**
  * A role, or a role plus stricter ones when the request sets `force = true` (`force`) or sets a
  * task's visibility (`visibility`).
  */
-export type Rule = Role | { role: Role; force?: Role; visibility?: Role };
+export type Rule = Role | { role: Role; force?: Role; visibility?: Role } | { anyOf: readonly Role[] };
 
 export const PUBLIC_SERVICES: ReadonlySet<string> = new Set([Health.typeName]);
 
@@ -36,6 +38,7 @@ export const RULES: Readonly<Record<string, Readonly<Record<string, Rule>>>> = {
     BatchGetTasks: "viewer",
     ListTasks: "viewer",
     GetTaskFilterOptions: "viewer",
+    ListTaskTypes: { anyOf: ["viewer", "worker"] },
     ListTaskEvents: "viewer",
     WatchTask: "viewer",
     WaitTask: "viewer",
@@ -84,12 +87,21 @@ export const RULES: Readonly<Record<string, Readonly<Record<string, Rule>>>> = {
     ListApiKeys: "admin",
     RevokeApiKey: "admin",
   },
+  [WorkerService.typeName]: {
+    RegisterWorker: "worker",
+    UnregisterWorker: "worker",
+    StartTaskRun: "worker",
+    ReportTaskProgress: "worker",
+    AddTaskArtifact: "worker",
+    EnterTaskCommitPhase: "worker",
+  },
   [reflectionV1.ServerReflection.typeName]: { ServerReflectionInfo: "viewer" },
   [reflectionV1alpha.ServerReflection.typeName]: { ServerReflectionInfo: "viewer" },
 };
 
 export interface Requirement {
-  role: Role;
+  /** Any one of these suffices. */
+  roles: readonly Role[];
   /** What needs the role, for the PERMISSION_DENIED message. */
   what: string;
 }
@@ -98,11 +110,12 @@ export interface Requirement {
 export function requirementOf(service: string, method: string, message: unknown): Requirement {
   const procedure = `${service}/${method}`;
   const rule = RULES[service]?.[method];
-  if (rule === undefined) return { role: "admin", what: procedure };
-  if (typeof rule === "string") return { role: rule, what: procedure };
-  if (rule.force && anyRequest(message, (m) => m.force === true)) return { role: rule.force, what: `${procedure} with force` };
-  if (rule.visibility && anyRequest(message, setsVisibility)) return { role: rule.visibility, what: `${procedure} setting visibility` };
-  return { role: rule.role, what: procedure };
+  if (rule === undefined) return { roles: ["admin"], what: procedure };
+  if (typeof rule === "string") return { roles: [rule], what: procedure };
+  if ("anyOf" in rule) return { roles: rule.anyOf, what: procedure };
+  if (rule.force && anyRequest(message, (m) => m.force === true)) return { roles: [rule.force], what: `${procedure} with force` };
+  if (rule.visibility && anyRequest(message, setsVisibility)) return { roles: [rule.visibility], what: `${procedure} setting visibility` };
+  return { roles: [rule.role], what: procedure };
 }
 
 interface RequestLike {

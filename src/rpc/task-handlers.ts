@@ -11,6 +11,7 @@ import {
   GetTaskFilterOptionsResponseSchema,
   ListTaskEventsResponseSchema,
   ListTasksResponseSchema,
+  ListTaskTypesResponseSchema,
   type TaskService as TaskServiceDesc,
 } from "../gen/taskyard/v1/task_service_pb.js";
 import type { BatchTarget } from "../tasks/inputs.js";
@@ -37,18 +38,26 @@ import {
   validateUpdateTask,
   validateVisibility,
   validateWaitTimeout,
-  type DefaultsFor,
+  LIMITS,
+  TYPE_RE,
 } from "./validate.js";
+import { taskTypeToPb } from "./worker-handlers.js";
+import type { TaskTypeCatalog } from "../task-types/catalog.js";
+import type { TaskTypeService } from "../task-types/service.js";
 
 export interface TaskHandlerDeps {
   service: TaskService;
   reads: TaskQueryService;
   temporalUiUrl: (workflowId: string | null, runId: string | null) => string;
-  /** Retry policy and timeouts per task type (the handler registry's). */
-  defaultsFor: DefaultsFor;
+  /** Registered task types: their retry policy and timeouts fill what a request leaves unset. */
+  types: TaskTypeCatalog;
+  taskTypes: TaskTypeService;
 }
 
-export function createTaskHandlers({ service, reads, temporalUiUrl, defaultsFor }: TaskHandlerDeps): ServiceImpl<typeof TaskServiceDesc> {
+export function createTaskHandlers({ service, reads, temporalUiUrl, types, taskTypes }: TaskHandlerDeps): ServiceImpl<typeof TaskServiceDesc> {
+  /** Defaults of the well-formed types a request names (validation reports malformed ones). */
+  const defaultsFor = (ctx: HandlerContext, requests: ReadonlyArray<{ task?: { type: string } }>) =>
+    types.defaultsFor(callerOf(ctx).tenant, requests.map((r) => r.task?.type ?? "").filter((t) => t.length <= LIMITS.typeLength && TYPE_RE.test(t)));
   /** The converter for one call: tasks of another tenant (public ones) come back read_only. */
   const toPbFor = (ctx: HandlerContext) => {
     const { tenant } = callerOf(ctx);
@@ -61,11 +70,11 @@ export function createTaskHandlers({ service, reads, temporalUiUrl, defaultsFor 
 
   return {
     async createTask(req, ctx) {
-      return toPbFor(ctx)(await service.create(callerOf(ctx), validateCreateTask(req, defaultsFor)));
+      return toPbFor(ctx)(await service.create(callerOf(ctx), validateCreateTask(req, await defaultsFor(ctx, [req]))));
     },
 
     async batchCreateTasks(req, ctx) {
-      const tasks = await service.createMany(callerOf(ctx), validateBatchCreate(req, defaultsFor), req.validateOnly);
+      const tasks = await service.createMany(callerOf(ctx), validateBatchCreate(req, await defaultsFor(ctx, req.requests)), req.validateOnly);
       return create(BatchCreateTasksResponseSchema, { tasks: tasks.map(toPbFor(ctx)) });
     },
 
@@ -111,6 +120,11 @@ export function createTaskHandlers({ service, reads, temporalUiUrl, defaultsFor 
         statuses: f.statuses.map((s) => ({ value: `TASK_STATUS_${s.value}`, count: BigInt(s.count) })),
         labels: f.labels.map((l) => ({ key: l.key, values: opts(l.values) })),
       });
+    },
+
+    async listTaskTypes(req, ctx) {
+      const page = await taskTypes.list(callerOf(ctx), validatePageSize("page_size", req.pageSize, 100), req.pageToken);
+      return create(ListTaskTypesResponseSchema, { taskTypes: page.types.map(taskTypeToPb), nextPageToken: page.nextPageToken });
     },
 
     async updateTask(req, ctx) {

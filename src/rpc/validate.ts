@@ -40,14 +40,14 @@ export const LIMITS = Object.freeze({
   pageSizeDefault: 20,
 });
 
-const TYPE_RE = /^[A-Za-z0-9][A-Za-z0-9_.:-]*$/;
+export const TYPE_RE = /^[A-Za-z0-9][A-Za-z0-9_.:-]*$/;
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export function bad(field: string, problem: string): never {
   throw new InvalidArgumentError(`${field}: ${problem}`, field);
 }
 
-function maxLength(field: string, value: string, max: number): string {
+export function maxLength(field: string, value: string, max: number): string {
   if (value.length > max) bad(field, `must be at most ${max} characters (got ${value.length})`);
   return value;
 }
@@ -87,7 +87,7 @@ function validateLabels(field: string, labels: Readonly<Record<string, string>>)
 }
 
 /** A task's artifacts as a client sets them: ≤ 100, names unique and non-empty, bounded sizes. */
-function validateArtifacts(field: string, artifacts: PbTask["artifacts"]): Artifact[] {
+export function validateArtifacts(field: string, artifacts: PbTask["artifacts"]): Artifact[] {
   if (artifacts.length > 100) bad(field, `at most 100 artifacts (got ${artifacts.length})`);
   const names = new Set<string>();
   return artifacts.map((a, i) => {
@@ -120,25 +120,27 @@ function validateParams(field: string, params: JsonObject | undefined): JsonObje
   return params;
 }
 
-function validateRetryPolicy(task: PbTask, defaults: RetryPolicy = DEFAULT_RETRY_POLICY): RetryPolicy {
+/** A retry policy with unset fields from `defaults`; `at` is where it sits in the request. */
+export function validateRetryPolicy(task: Pick<PbTask, "retryPolicy" | "maxAttempts">, defaults: RetryPolicy = DEFAULT_RETRY_POLICY, at = "task"): RetryPolicy {
   const rp = task.retryPolicy;
   const maxAttempts = rp?.maxAttempts || task.maxAttempts || defaults.maxAttempts;
-  if (maxAttempts < 1 || maxAttempts > 100) bad("task.retry_policy.max_attempts", "must be between 1 and 100");
+  if (maxAttempts < 1 || maxAttempts > 100) bad(`${at}.retry_policy.max_attempts`, "must be between 1 and 100");
   const initialBackoffMs = rp?.initialBackoff ? durationToMs(rp.initialBackoff) : defaults.initialBackoffMs;
   const maxBackoffMs = rp?.maxBackoff ? durationToMs(rp.maxBackoff) : defaults.maxBackoffMs;
   const backoffMultiplier = rp?.backoffMultiplier || defaults.backoffMultiplier;
-  if (initialBackoffMs < 1 || initialBackoffMs > 3_600_000) bad("task.retry_policy.initial_backoff", "must be between 1 ms and 1 h");
-  if (maxBackoffMs < initialBackoffMs || maxBackoffMs > 86_400_000) bad("task.retry_policy.max_backoff", "must be between initial_backoff and 24 h");
-  if (backoffMultiplier < 1 || backoffMultiplier > 100) bad("task.retry_policy.backoff_multiplier", "must be between 1 and 100");
+  if (initialBackoffMs < 1 || initialBackoffMs > 3_600_000) bad(`${at}.retry_policy.initial_backoff`, "must be between 1 ms and 1 h");
+  if (maxBackoffMs < initialBackoffMs || maxBackoffMs > 86_400_000) bad(`${at}.retry_policy.max_backoff`, "must be between initial_backoff and 24 h");
+  if (backoffMultiplier < 1 || backoffMultiplier > 100) bad(`${at}.retry_policy.backoff_multiplier`, "must be between 1 and 100");
   return { maxAttempts, initialBackoffMs, maxBackoffMs, backoffMultiplier };
 }
 
-function validateTimeouts(task: PbTask, defaults: TaskTimeouts = DEFAULT_TIMEOUTS): TaskTimeouts {
+/** Timeouts with unset fields from `defaults`; `at` is where they sit in the request. */
+export function validateTimeouts(task: Pick<PbTask, "timeouts">, defaults: TaskTimeouts = DEFAULT_TIMEOUTS, at = "task"): TaskTimeouts {
   const t = task.timeouts;
   const startToCloseMs = t?.startToClose ? durationToMs(t.startToClose) : defaults.startToCloseMs;
   const heartbeatMs = t?.heartbeat ? durationToMs(t.heartbeat) : defaults.heartbeatMs;
-  if (startToCloseMs < 1000 || startToCloseMs > 30 * 86_400_000) bad("task.timeouts.start_to_close", "must be between 1 s and 30 days");
-  if (heartbeatMs < 1000 || heartbeatMs > 3_600_000) bad("task.timeouts.heartbeat", "must be between 1 s and 1 h");
+  if (startToCloseMs < 1000 || startToCloseMs > 30 * 86_400_000) bad(`${at}.timeouts.start_to_close`, "must be between 1 s and 30 days");
+  if (heartbeatMs < 1000 || heartbeatMs > 3_600_000) bad(`${at}.timeouts.heartbeat`, "must be between 1 s and 1 h");
   return { startToCloseMs, heartbeatMs };
 }
 

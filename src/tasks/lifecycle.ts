@@ -1,9 +1,9 @@
 /**
- * The execution side of a task's life, used by activities and the reconciler: progress, the
+ * The execution side of a task's life, used by WorkerService (on behalf of workers), the
+ * bookkeeping activity and the reconciler: the start of a run, progress, the
  * commit phase, and recording the end of an attempt. Every write is guarded by the attempt and
  * status, so a stale workflow or a repeated call changes nothing.
  */
-import { NotFoundError } from "../domain/errors.js";
 import type { TaskRepository } from "./repository.js";
 import { isTerminal } from "./status.js";
 import type { Artifact, ItemFailure, JsonObject, Progress, Task, TaskErrorInfo } from "./types.js";
@@ -18,29 +18,33 @@ const SYSTEM = "system:taskyard";
 export class TaskLifecycle {
   constructor(private readonly tasks: TaskRepository) {}
 
-  /** The task, for the worker (no caller: the workflow input carries the tenant). */
-  async get(tenant: string, id: string): Promise<Task> {
-    const task = await this.tasks.get(tenant, id);
-    if (!task) throw new NotFoundError(`task "${id}" not found`);
-    return task;
+  /**
+   * Progress from a handler, written only while the task runs (a late write after the end is
+   * dropped). Says whether the task still runs, is being aborted (the handler should stop), or
+   * is no longer this attempt's.
+   */
+  async reportProgress(tenant: string, id: string, attempt: number, progress: Progress): Promise<"running" | "aborting" | "gone"> {
+    const set = {
+      progressCurrent: String(progress.current),
+      progressTotal: String(progress.total),
+      progressPercent: progress.percent,
+      progressMessage: progress.message.slice(0, 512),
+      lastHeartbeatTime: new Date(),
+    };
+    if ((await this.tasks.patch(tenant, id, set, { statuses: ["RUNNING"], attempt })) > 0) return "running";
+    if ((await this.tasks.patch(tenant, id, set, { statuses: ["CANCELLING"], attempt })) > 0) return "aborting";
+    return "gone";
   }
 
-  /** Progress from a handler, written only while the task runs (a late write after the end is dropped). */
-  async reportProgress(tenant: string, id: string, attempt: number, progress: Progress): Promise<boolean> {
-    const now = new Date();
-    const changed = await this.tasks.patch(
-      tenant,
-      id,
-      {
-        progressCurrent: String(progress.current),
-        progressTotal: String(progress.total),
-        progressPercent: progress.percent,
-        progressMessage: progress.message.slice(0, 512),
-        lastHeartbeatTime: now,
-      },
-      { statuses: ["RUNNING", "CANCELLING"], attempt },
-    );
-    return changed > 0;
+  /**
+   * A handler activity begins (StartTaskRun): records its execution attempt and answers the
+   * task, or undefined when the execution is stale (an earlier attempt, a reset or deleted task),
+   * in which case the handler must not run.
+   */
+  async startRun(tenant: string, id: string, attempt: number, executionAttempt: number): Promise<Task | undefined> {
+    if (!(await this.isLiveAttempt(tenant, id, attempt))) return undefined;
+    await this.recordExecutionAttempt(tenant, id, attempt, executionAttempt);
+    return this.tasks.get(tenant, id);
   }
 
   /**
@@ -52,7 +56,7 @@ export class TaskLifecycle {
   }
 
   /** Whether `attempt` is still the task's live attempt (a stale workflow must not touch it). */
-  async isLiveAttempt(tenant: string, id: string, attempt: number): Promise<boolean> {
+  private async isLiveAttempt(tenant: string, id: string, attempt: number): Promise<boolean> {
     const task = await this.tasks.get(tenant, id);
     return task !== undefined && task.attempt === attempt && (task.status === "RUNNING" || task.status === "CANCELLING");
   }

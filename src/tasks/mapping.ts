@@ -5,7 +5,7 @@ import type { Artifact, ItemFailure, JsonObject, RetryPolicy, Task, TaskErrorInf
 import type { TaskStatus } from "./status.js";
 
 // MariaDB stores JSON as LONGTEXT; TypeORM parses entity reads, raw reads arrive as strings.
-function json<T>(value: unknown, fallback: T): T {
+export function json<T>(value: unknown, fallback: T): T {
   if (value === null || value === undefined) return fallback;
   if (typeof value === "string") return JSON.parse(value) as T;
   return value as T;

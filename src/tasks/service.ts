@@ -20,6 +20,7 @@ import type { TaskRepository } from "./repository.js";
 import { cancelRefusal, isTerminal, resetRefusal, retryRefusal, TERMINAL_STATUSES } from "./status.js";
 import type { Caller, Task, Visibility } from "./types.js";
 import type { WorkflowGateway } from "./workflow-gateway.js";
+import type { TaskTypeCatalog } from "../task-types/catalog.js";
 
 export interface TaskServiceDeps {
   tasks: TaskRepository;
@@ -30,8 +31,8 @@ export interface TaskServiceDeps {
   queues: QueueRepository;
   workflows: WorkflowGateway;
   lifecycle: TaskLifecycle;
-  /** Handler types some worker can run; CreateTask refuses others. */
-  knownTypes: ReadonlySet<string>;
+  /** The task types workers registered: CreateTask refuses others, and params that break their schema. */
+  types: TaskTypeCatalog;
   /** Called after a task entered a queue, so the dispatcher wakes at once. */
   onEnqueued?: () => void;
 }
@@ -57,7 +58,7 @@ export class TaskService {
     const knownParents = new Set<string>();
     for (const [i, input] of inputs.entries()) {
       const at = inputs.length > 1 ? `requests[${i}].` : "";
-      this.checkType(input.task.type, `${at}task.type`);
+      await this.deps.types.check(caller.tenant, input.task.type, input.task.params, { type: `${at}task.type`, params: `${at}task.params` });
       const existing = await this.findExisting(caller.tenant, input.requestId, input.task.dedupeKey);
       const repeated = input.requestId ? seenRequestIds.get(input.requestId) : undefined;
       if (existing || repeated) {
@@ -104,7 +105,10 @@ export class TaskService {
   /** Field-mask update: metadata any time (unless published); spec fields only while PENDING unless `force`. */
   async update(caller: Caller, id: string, update: TaskUpdate, force: boolean): Promise<Task> {
     const { tasks, queues } = this.deps;
-    if (update.type !== undefined) this.checkType(update.type, "task.type");
+    if (update.type !== undefined || update.params !== undefined) {
+      const before = await tasks.get(caller.tenant, id);
+      if (before) await this.deps.types.check(caller.tenant, update.type ?? before.type, update.params ?? before.params, { type: "task.type", params: "task.params" });
+    }
     const task = await tasks.transaction(async (tx, manager) => {
       const current = await tx.get(caller.tenant, id, { lock: true });
       if (!current) throw await notWritable(tx, caller.tenant, id);
@@ -251,6 +255,7 @@ export class TaskService {
     // Another tenant's public task: its queue and parent are not the caller's, and a clone of
     // it stays within the caller's tenant (default queue, no parent, unless overridden).
     const own = source.tenant === caller.tenant;
+    if (overrides.params) await this.deps.types.check(caller.tenant, source.type, overrides.params, { type: "id", params: "overrides.params" });
     return this.create(caller, {
       task: {
         name: overrides.name ?? source.name,
@@ -371,12 +376,6 @@ export class TaskService {
     const task = await this.deps.tasks.get(caller.tenant, id);
     if (!task) throw await notWritable(this.deps.tasks, caller.tenant, id);
     return task;
-  }
-
-  private checkType(type: string, field: string): void {
-    if (!this.deps.knownTypes.has(type)) {
-      throw new InvalidArgumentError(`${field}: unknown task type "${type}"; known types: ${[...this.deps.knownTypes].sort().join(", ")}`, field);
-    }
   }
 
   private async queueFor(tenant: string, name: string, cache: Map<string, Queue>, field: string): Promise<Queue> {

@@ -1,7 +1,8 @@
 /**
  * A real Taskyard in the test process: the API on a free port (gRPC and Connect over real
- * sockets), the dispatcher, and optionally a worker with the built-in handlers — against the
- * MariaDB and Temporal the global setup started.
+ * sockets), the dispatcher, the workflow host, and optionally a worker (the TypeScript kit,
+ * through the API) with the built-in demo handlers — against the MariaDB and Temporal the global
+ * setup started. The demo types are registered in tenant `default` either way.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import type { DescService } from "@bufbuild/protobuf";
@@ -12,13 +13,16 @@ import type { NativeConnection } from "@temporalio/worker";
 import type { DataSource } from "typeorm";
 import { inject } from "vitest";
 import { loadConfig, type Config } from "../../src/config.js";
-import { createDefaultRegistry } from "../../src/activities/handlers/registry.js";
 import { startApi, type RunningApi } from "../../src/app/api.js";
-import { startWorker } from "../../src/app/worker.js";
+import { startWorkflowHost } from "../../src/app/workflow-host.js";
+import { DEMO_HANDLERS } from "../../src/commands/worker.js";
+import { runWorker, type RunningWorker } from "../../src/worker/run.js";
+import { ensureDemoTypes, trackDatabase, untrackDatabase } from "./task-types.js";
 import { createDataSource } from "../../src/infra/db/data-source.js";
 import { createLogger } from "../../src/infra/logger.js";
 import { connectClient, connectWorker } from "../../src/infra/temporal/connection.js";
 import { loadWorkflowBundle, type WorkerGroup } from "../../src/infra/temporal/worker.js";
+import { createApiKey } from "./auth.js";
 import { TaskService } from "../../src/gen/taskyard/v1/task_service_pb.js";
 import { TaskStatus, type Task } from "../../src/gen/taskyard/v1/task_pb.js";
 
@@ -31,6 +35,8 @@ export function testEnv(extra: Record<string, string> = {}): Record<string, stri
     TASKYARD_PORT: "0",
     TEMPORAL_UI_URL: "http://localhost:8233",
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "error",
+    // Each test app hosts its own workflows: apps on private databases must not run each other's.
+    TASKYARD_WORKFLOW_TASK_QUEUE: `taskyard.workflows.${uniqueLabel()}`,
     TASKYARD_DISPATCH_INTERVAL_MS: "250",
     TASKYARD_PROGRESS_INTERVAL_MS: "100",
     TASKYARD_RECONCILE_INTERVAL_MS: "1000",
@@ -64,16 +70,27 @@ export async function startTestApp(options: { worker?: boolean; env?: Record<str
   const logger = createLogger(config.logLevel);
   const dataSource = createDataSource(config.databaseUrl!, 5);
   await dataSource.initialize();
+  trackDatabase(dataSource);
+  await ensureDemoTypes("default", dataSource);
   const client: TemporalClient = await connectClient(config.temporal);
-  const registry = createDefaultRegistry();
-  const api = await startApi({ config, dataSource, client, registry, logger });
+  const api = await startApi({ config, dataSource, client, logger });
+  const connection: NativeConnection = await connectWorker(config.temporal, logger);
+  const host: WorkerGroup = await startWorkflowHost({ config, dataSource, connection, bundle: await loadWorkflowBundle(config.worker.workflowBundlePath), logger });
 
-  let connection: NativeConnection | undefined;
-  let worker: WorkerGroup | undefined;
+  let worker: RunningWorker | undefined;
   if (options.worker !== false) {
-    connection = await connectWorker(config.temporal, logger);
-    worker = await startWorker({ config, dataSource, connection, registry, bundle: await loadWorkflowBundle(config.worker.workflowBundlePath), logger });
-    void worker.run();
+    // With authentication on, the worker holds a worker credential of tenant default, as in production.
+    const token = config.auth.mode === "on" ? (await createApiKey(dataSource, "default", "worker")).token : undefined;
+    worker = await runWorker({
+      handlers: DEMO_HANDLERS,
+      queues: config.worker.queues,
+      url: `http://127.0.0.1:${api.port}`,
+      token,
+      temporal: connection,
+      concurrency: config.worker.concurrency,
+      shutdownGraceMs: config.shutdownGraceMs,
+      logger,
+    });
   }
 
   const baseUrl = `http://127.0.0.1:${api.port}`;
@@ -109,8 +126,10 @@ export async function startTestApp(options: { worker?: boolean; env?: Record<str
       return createClient(service, t);
     },
     async stop() {
-      await worker?.shutdown();
-      await connection?.close();
+      await worker?.stop();
+      await host.shutdown();
+      await connection.close();
+      untrackDatabase(dataSource);
       await api.stop();
       await client.connection.close();
       await dataSource.destroy();
@@ -131,9 +150,11 @@ export async function waitFor<T>(fn: () => Promise<T>, until: (value: T) => bool
 }
 
 /** `taskyard worker` as a separate OS process (so a test can kill it like a crashed pod). */
-export function spawnWorkerProcess(queues: string[], env: Record<string, string> = {}): ChildProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/cli.ts", "worker", "--queues", queues.join(",")], {
-    env: { ...process.env, ...testEnv(env) },
+export function spawnWorkerProcess(app: TestApp, queues: string[], env: Record<string, string> = {}, handlers?: string): ChildProcess {
+  const args = ["--import", "tsx", "src/cli.ts", "worker", "--queues", queues.join(","), ...(handlers ? ["--handlers", handlers] : [])];
+  const child = spawn(process.execPath, args, {
+    // A worker holds no database credentials: only Taskyard's URL (and a token when auth is on) and Temporal.
+    env: { ...process.env, ...testEnv({ DATABASE_URL: "", TASKYARD_URL: app.baseUrl, ...env }) },
     stdio: ["ignore", "pipe", "pipe"],
   });
   child.stderr?.on("data", (d) => process.env.TEST_VERBOSE && process.stderr.write(d));

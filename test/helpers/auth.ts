@@ -10,6 +10,7 @@ import type { DataSource } from "typeorm";
 import { ApiKeyRepository } from "../../src/auth/api-key-repository.js";
 import { ApiKeyService } from "../../src/auth/api-key-service.js";
 import type { Role } from "../../src/auth/roles.js";
+import { ensureDemoTypes } from "./task-types.js";
 
 export const ISSUER = "https://idp.test.example";
 export const AUDIENCE = "taskyard-test";
@@ -60,7 +61,8 @@ export async function startTestIdp(): Promise<TestIdp> {
   const jwksUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/.well-known/jwks.json`;
 
   const claims = (o: TokenOptions): JWTPayload => ({ tenant: o.tenant ?? "tenant-a", roles: o.roles ?? ["admin"], ...o.extra });
-  const sign = (o: TokenOptions, key: CryptoKey | Uint8Array, alg: string): Promise<string> => {
+  const sign = async (o: TokenOptions, key: CryptoKey | Uint8Array, alg: string): Promise<string> => {
+    await ensureDemoTypes(String(o.tenant ?? "tenant-a"));
     const jwt = new SignJWT(claims(o))
       .setProtectedHeader({ alg, kid: KID, typ: "JWT" })
       .setIssuer(o.issuer ?? ISSUER)
@@ -95,6 +97,7 @@ export async function startTestIdp(): Promise<TestIdp> {
 
 /** Creates an API key in the database, as `taskyard apikey create` does; returns its token and id. */
 export async function createApiKey(dataSource: DataSource, tenant: string, role: Role, options: { expireTime?: Date } = {}): Promise<{ id: string; token: string }> {
+  await ensureDemoTypes(tenant, dataSource);
   const service = new ApiKeyService({ keys: new ApiKeyRepository(dataSource.manager) });
   const { key, token } = await service.create({ tenant, principal: "test-setup" }, { displayName: `${role} key for tests`, role, expireTime: options.expireTime ?? null });
   return { id: key.id, token };

@@ -51,7 +51,7 @@ beforeAll(async () => {
   await app.api.reconciler.stop();
   queues = queueClient(app);
   temporal = await connectClient(app.config.temporal);
-  gateway = createWorkflowGateway(temporal, { searchAttributes: true });
+  gateway = createWorkflowGateway(temporal, { searchAttributes: true, workflowTaskQueue: app.config.workflowTaskQueue });
 });
 
 afterAll(async () => {

@@ -1,19 +1,21 @@
 /**
  * Role checks on every RPC of every served service, from the table in src/rpc/authz.ts, on a
- * real server with authentication on: a credential one role short gets PERMISSION_DENIED naming
- * the missing role; a credential with exactly the role gets past the check (whatever the
- * handler then answers). Health needs no credential; reflection needs one.
+ * real server with authentication on: every credential whose roles do not grant it (one role
+ * short, no role, or the worker role outside WorkerService) gets PERMISSION_DENIED naming the
+ * roles needed; a credential with exactly the role gets past the check (whatever the handler
+ * then answers). Health needs no credential; reflection needs one.
  */
 import { create, type DescMethod, type DescService } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ROLES, type Role } from "../../src/auth/roles.js";
+import { grants, ROLES, type Role } from "../../src/auth/roles.js";
 import { Health, HealthCheckResponse_ServingStatus } from "../../src/gen/grpc/health/v1/health_pb.js";
 import { ServerReflection } from "../../src/gen/grpc/reflection/v1/reflection_pb.js";
 import { ApiKeyService } from "../../src/gen/taskyard/v1/api_key_service_pb.js";
 import { QueueService } from "../../src/gen/taskyard/v1/queue_service_pb.js";
 import { TaskService } from "../../src/gen/taskyard/v1/task_service_pb.js";
-import { RULES } from "../../src/rpc/authz.js";
+import { WorkerService } from "../../src/gen/taskyard/v1/worker_service_pb.js";
+import { requirementOf } from "../../src/rpc/authz.js";
 import { startTestApp, type TestApp } from "../helpers/app.js";
 import { startTestIdp, uniqueTenant, type TestIdp } from "../helpers/auth.js";
 
@@ -57,13 +59,14 @@ async function call(service: DescService, method: DescMethod, token: string, ext
   }
 }
 
-const SERVICES: DescService[] = [TaskService, QueueService, ApiKeyService, ServerReflection];
+const SERVICES: DescService[] = [TaskService, QueueService, ApiKeyService, WorkerService, ServerReflection];
 const byName = new Map(SERVICES.map((s) => [s.typeName, s]));
 // Plain strings only: test titles format their arguments, and descriptors are huge cyclic graphs.
 const cases = SERVICES.flatMap((service) =>
   service.methods.map((method) => {
-    const rule = RULES[service.typeName]![method.name]!;
-    return { service: service.typeName, method: method.name, role: typeof rule === "string" ? rule : rule.role };
+    const needs = requirementOf(service.typeName, method.name, {}).roles;
+    const denied = (["none", ...ROLES] as const).filter((held) => !needs.some((need) => held !== "none" && grants([held], need)));
+    return { service: service.typeName, method: method.name, role: needs.map((r) => `"${r}"`).join(" or "), allowed: needs[0]!, denied };
   }),
 );
 const lookup = (service: string, method: string) => {
@@ -72,15 +75,16 @@ const lookup = (service: string, method: string) => {
 };
 
 describe("every RPC", () => {
-  it.each(cases)("$service/$method needs $role", async ({ service, method, role }) => {
+  it.each(cases)("$service/$method needs $role", async ({ service, method, role, allowed, denied }) => {
     const [desc, m] = lookup(service, method);
-    const below = ROLES.indexOf(role) === 0 ? "none" : ROLES[ROLES.indexOf(role) - 1]!;
-    const denied = await call(desc, m, tokens[below]);
-    expect(denied.code).toBe("PermissionDenied");
-    expect(denied.message).toContain(`${service}/${method} requires role "${role}"`);
-
-    const allowed = await call(desc, m, tokens[role]);
-    expect(["PermissionDenied", "Unauthenticated"]).not.toContain(allowed.code);
+    expect(denied.length).toBeGreaterThan(0);
+    for (const held of denied) {
+      const refused = await call(desc, m, tokens[held]);
+      expect(refused.code, `with ${held}`).toBe("PermissionDenied");
+      expect(refused.message).toContain(`${service}/${method} requires role ${role}`);
+    }
+    const ok = await call(desc, m, tokens[allowed]);
+    expect(["PermissionDenied", "Unauthenticated"]).not.toContain(ok.code);
   });
 });
 

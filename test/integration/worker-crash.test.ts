@@ -37,7 +37,7 @@ function exited(child: ChildProcess): Promise<void> {
 }
 
 it("completes the task on a replacement worker, resuming from the last heartbeat", async () => {
-  const first = spawnWorkerProcess([queue]);
+  const first = spawnWorkerProcess(app, [queue]);
   children.push(first);
   const task = await app.grpc.createTask({
     task: { type: "demo.sleep", queue, params: { steps: 30, step_ms: 250 }, timeouts: { heartbeat: { seconds: 2n, nanos: 0 } } },
@@ -46,7 +46,7 @@ it("completes the task on a replacement worker, resuming from the last heartbeat
   first.kill("SIGKILL");
   await exited(first);
 
-  const second = spawnWorkerProcess([queue]);
+  const second = spawnWorkerProcess(app, [queue]);
   children.push(second);
   const done = await waitFor(() => app.grpc.getTask({ id: task.id }), (t) => t.status !== TaskStatus.RUNNING, 90_000);
   expect(done.status).toBe(TaskStatus.COMPLETED);
@@ -62,7 +62,7 @@ it("completes the task on a replacement worker, resuming from the last heartbeat
 }, 180_000);
 
 it("hands a task over when its worker is stopped gracefully (SIGTERM) instead of cancelling it", async () => {
-  const first = spawnWorkerProcess([queue], { TASKYARD_SHUTDOWN_GRACE_MS: "500" });
+  const first = spawnWorkerProcess(app, [queue], { TASKYARD_SHUTDOWN_GRACE_MS: "500" });
   children.push(first);
   const task = await app.grpc.createTask({
     task: { type: "demo.sleep", queue, params: { steps: 30, step_ms: 200 }, timeouts: { heartbeat: { seconds: 2n, nanos: 0 } } },
@@ -72,7 +72,7 @@ it("hands a task over when its worker is stopped gracefully (SIGTERM) instead of
   await exited(first);
   expect(first.exitCode).toBe(0);
 
-  const second = spawnWorkerProcess([queue]);
+  const second = spawnWorkerProcess(app, [queue]);
   children.push(second);
   const done = await waitFor(() => app.grpc.getTask({ id: task.id }), (t) => t.status !== TaskStatus.RUNNING, 90_000);
   expect(done.status).toBe(TaskStatus.COMPLETED);

@@ -1,6 +1,7 @@
 import { create } from "@bufbuild/protobuf";
 import { describe, expect, it } from "vitest";
 import { grants, highestRole } from "../../src/auth/roles.js";
+import { WorkerService } from "../../src/gen/taskyard/v1/worker_service_pb.js";
 import { Health } from "../../src/gen/grpc/health/v1/health_pb.js";
 import * as reflectionV1 from "../../src/gen/grpc/reflection/v1/reflection_pb.js";
 import * as reflectionV1alpha from "../../src/gen/grpc/reflection/v1alpha/reflection_pb.js";
@@ -23,7 +24,7 @@ describe("the role table", () => {
   });
 
   it("lets viewers read, operators steer, admins delete and manage", () => {
-    const role = (service: string, method: string) => requirementOf(service, method, {}).role;
+    const role = (service: string, method: string) => requirementOf(service, method, {}).roles[0];
     expect(role(TaskService.typeName, "ListTasks")).toBe("viewer");
     expect(role(TaskService.typeName, "WatchTask")).toBe("viewer");
     expect(role(TaskService.typeName, "CreateTask")).toBe("operator");
@@ -35,35 +36,35 @@ describe("the role table", () => {
   });
 
   it("asks admin for force, and names it", () => {
-    expect(requirementOf(TaskService.typeName, "RetryTask", { force: false })).toEqual({ role: "operator", what: "taskyard.v1.TaskService/RetryTask" });
-    expect(requirementOf(TaskService.typeName, "RetryTask", { force: true })).toEqual({ role: "admin", what: "taskyard.v1.TaskService/RetryTask with force" });
-    expect(requirementOf(TaskService.typeName, "RetryTask", undefined).role).toBe("operator");
+    expect(requirementOf(TaskService.typeName, "RetryTask", { force: false })).toEqual({ roles: ["operator"], what: "taskyard.v1.TaskService/RetryTask" });
+    expect(requirementOf(TaskService.typeName, "RetryTask", { force: true })).toEqual({ roles: ["admin"], what: "taskyard.v1.TaskService/RetryTask with force" });
+    expect(requirementOf(TaskService.typeName, "RetryTask", undefined).roles[0]).toBe("operator");
   });
 
   it("asks admin for sharing a task with every tenant, and names it", () => {
     const task = (visibility: TaskVisibility) => create(TaskSchema, { type: "demo.sleep", visibility });
     const createCall = (visibility: TaskVisibility) => requirementOf(TaskService.typeName, "CreateTask", { task: task(visibility) });
-    expect(createCall(TaskVisibility.UNSPECIFIED).role).toBe("operator");
-    expect(createCall(TaskVisibility.PRIVATE).role).toBe("operator");
-    expect(createCall(TaskVisibility.PUBLIC)).toEqual({ role: "admin", what: "taskyard.v1.TaskService/CreateTask setting visibility" });
-    const batch = (...vs: TaskVisibility[]) => requirementOf(TaskService.typeName, "BatchCreateTasks", { requests: vs.map((v) => ({ task: task(v) })) }).role;
+    expect(createCall(TaskVisibility.UNSPECIFIED).roles[0]).toBe("operator");
+    expect(createCall(TaskVisibility.PRIVATE).roles[0]).toBe("operator");
+    expect(createCall(TaskVisibility.PUBLIC)).toEqual({ roles: ["admin"], what: "taskyard.v1.TaskService/CreateTask setting visibility" });
+    const batch = (...vs: TaskVisibility[]) => requirementOf(TaskService.typeName, "BatchCreateTasks", { requests: vs.map((v) => ({ task: task(v) })) }).roles[0];
     expect(batch(TaskVisibility.PRIVATE, TaskVisibility.UNSPECIFIED)).toBe("operator");
     expect(batch(TaskVisibility.PRIVATE, TaskVisibility.PUBLIC)).toBe("admin");
-    const update = (...paths: string[]) => requirementOf(TaskService.typeName, "UpdateTask", { task: task(TaskVisibility.PUBLIC), updateMask: { paths } }).role;
+    const update = (...paths: string[]) => requirementOf(TaskService.typeName, "UpdateTask", { task: task(TaskVisibility.PUBLIC), updateMask: { paths } }).roles[0];
     expect(update("name", "tags")).toBe("operator"); // the mask decides, not the value carried along
     expect(update("name", "visibility")).toBe("admin");
-    expect(requirementOf(TaskService.typeName, "BatchSetTaskVisibility", {}).role).toBe("admin");
+    expect(requirementOf(TaskService.typeName, "BatchSetTaskVisibility", {}).roles[0]).toBe("admin");
     // BatchUpdateTasks: any inner request decides.
     const batchUpdate = (...reqs: Array<{ force?: boolean; paths: string[] }>) =>
       requirementOf(TaskService.typeName, "BatchUpdateTasks", { requests: reqs.map((r) => ({ task: task(TaskVisibility.PUBLIC), force: r.force ?? false, updateMask: { paths: r.paths } })) });
-    expect(batchUpdate({ paths: ["name"] }, { paths: ["tags"] }).role).toBe("operator");
-    expect(batchUpdate({ paths: ["name"] }, { paths: ["visibility"] })).toEqual({ role: "admin", what: "taskyard.v1.TaskService/BatchUpdateTasks setting visibility" });
-    expect(batchUpdate({ paths: ["name"] }, { paths: ["params"], force: true })).toEqual({ role: "admin", what: "taskyard.v1.TaskService/BatchUpdateTasks with force" });
+    expect(batchUpdate({ paths: ["name"] }, { paths: ["tags"] }).roles[0]).toBe("operator");
+    expect(batchUpdate({ paths: ["name"] }, { paths: ["visibility"] })).toEqual({ roles: ["admin"], what: "taskyard.v1.TaskService/BatchUpdateTasks setting visibility" });
+    expect(batchUpdate({ paths: ["name"] }, { paths: ["params"], force: true })).toEqual({ roles: ["admin"], what: "taskyard.v1.TaskService/BatchUpdateTasks with force" });
   });
 
   it("fails closed: an unknown method needs admin", () => {
-    expect(requirementOf(TaskService.typeName, "FutureMethod", {}).role).toBe("admin");
-    expect(requirementOf("some.Other", "Thing", {}).role).toBe("admin");
+    expect(requirementOf(TaskService.typeName, "FutureMethod", {}).roles[0]).toBe("admin");
+    expect(requirementOf("some.Other", "Thing", {}).roles[0]).toBe("admin");
   });
 });
 
@@ -76,5 +77,16 @@ describe("roles", () => {
     expect(grants([], "viewer")).toBe(false);
     expect(highestRole(["viewer", "admin", "operator"])).toBe("admin");
     expect(highestRole([])).toBeUndefined();
+  });
+
+  it("keep worker apart: it grants only worker rules, and admin includes it", () => {
+    expect(grants(["worker"], "worker")).toBe(true);
+    expect(grants(["admin"], "worker")).toBe(true);
+    expect(grants(["operator"], "worker")).toBe(false);
+    expect(grants(["worker"], "viewer")).toBe(false);
+    expect(grants(["worker"], "operator")).toBe(false);
+    expect(highestRole(["worker", "viewer"])).toBe("viewer");
+    expect(requirementOf(WorkerService.typeName, "ReportTaskProgress", {}).roles).toEqual(["worker"]);
+    expect(requirementOf(TaskService.typeName, "ListTaskTypes", {}).roles).toEqual(["viewer", "worker"]);
   });
 });

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { ProgressWriter, percentOf } from "../../src/activities/progress-writer.js";
+import { ProgressWriter } from "../../src/worker/progress-writer.js";
+import { percentOf } from "../../src/tasks/progress.js";
 
 const p = (current: number) => ({ current, total: 100, percent: current, message: `at ${current}` });
 

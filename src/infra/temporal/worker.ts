@@ -1,6 +1,6 @@
 /**
- * Temporal workers: one per Temporal task queue the process serves, sharing one connection,
- * hosting taskWorkflow and the handler activities. The workflow code is bundled once per
+ * Temporal workers: one per Temporal task queue the process serves, sharing one connection:
+ * the workflow host (taskWorkflow + bookkeeping) in `serve`, handler activities in the worker kit. The workflow code is bundled once per
  * process (or loaded pre-built from TASKYARD_WORKFLOW_BUNDLE_PATH in production images).
  */
 import { existsSync } from "node:fs";
@@ -8,7 +8,6 @@ import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { DefaultLogger, Runtime, Worker, bundleWorkflowCode, type NativeConnection } from "@temporalio/worker";
 import type { Logger } from "pino";
-import type { TaskActivities } from "../../../workflows/definitions.js";
 
 export type WorkflowBundle = { code: string };
 
@@ -51,11 +50,15 @@ export interface WorkerGroupOptions {
   connection: NativeConnection;
   namespace: string;
   taskQueues: readonly string[];
-  activities: TaskActivities;
-  bundle: WorkflowBundle;
+  /** Activities of each task queue (or one set for all). */
+  activities: object | ((taskQueue: string) => object);
+  /** taskWorkflow's bundle; none for activity-only workers (the worker kit). */
+  workflowBundle?: WorkflowBundle;
   maxConcurrentActivities: number;
   shutdownGraceMs: number;
-  logger: Logger;
+  /** Upper bound of the heartbeat throttle: how soon a cancellation reaches a handler that reports often. */
+  maxHeartbeatThrottleMs?: number;
+  identity?: string;
 }
 
 /** Workers for every task queue; `run()` resolves when all have shut down. */
@@ -66,10 +69,14 @@ export async function createWorkerGroup(opts: WorkerGroupOptions) {
         connection: opts.connection,
         namespace: opts.namespace,
         taskQueue,
-        workflowBundle: opts.bundle,
-        activities: opts.activities,
+        ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : {}),
+        activities: typeof opts.activities === "function" ? opts.activities(taskQueue) : opts.activities,
         maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivities,
         shutdownGraceTime: opts.shutdownGraceMs,
+        ...(opts.maxHeartbeatThrottleMs !== undefined
+          ? { maxHeartbeatThrottleInterval: opts.maxHeartbeatThrottleMs, defaultHeartbeatThrottleInterval: opts.maxHeartbeatThrottleMs }
+          : {}),
+        ...(opts.identity ? { identity: opts.identity } : {}),
       }),
     ),
   );

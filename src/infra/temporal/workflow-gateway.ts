@@ -6,26 +6,31 @@ import type { Task } from "../../tasks/types.js";
 import type { ExecutionState, WorkflowGateway } from "../../tasks/workflow-gateway.js";
 import { abortSignal, TASK_WORKFLOW, type TaskWorkflowInput } from "../../../workflows/definitions.js";
 import { PROJECT_KEY, TYPE_KEY } from "./search-attributes.js";
+import { handlerTaskQueue } from "../../task-types/types.js";
 
-export function workflowInput(task: Task): TaskWorkflowInput {
+/** `queueTaskQueue`: the Temporal task queue of the task's queue, from which the handler task queue derives. */
+export function workflowInput(task: Task, queueTaskQueue: string): TaskWorkflowInput {
   return {
     tenant: task.tenant,
     taskId: task.id,
     attempt: task.attempt,
     type: task.type,
+    queue: task.queue,
+    handlerTaskQueue: handlerTaskQueue(queueTaskQueue, task.tenant, task.type),
     retry: { ...task.retryPolicy },
     timeouts: { ...task.timeouts },
   };
 }
 
-export function createWorkflowGateway(client: Client, options: { searchAttributes: boolean }): WorkflowGateway {
+/** `workflowTaskQueue`: where taskWorkflow itself runs (the `serve` replicas poll it). */
+export function createWorkflowGateway(client: Client, options: { searchAttributes: boolean; workflowTaskQueue: string }): WorkflowGateway {
   return {
-    async start(task, taskQueue) {
+    async start(task, queueTaskQueue) {
       try {
         const handle = await client.workflow.start(TASK_WORKFLOW, {
-          taskQueue,
+          taskQueue: options.workflowTaskQueue,
           workflowId: task.id,
-          args: [workflowInput(task)],
+          args: [workflowInput(task, queueTaskQueue)],
           // A second start of a running task (a dispatcher that lost its commit) joins the first.
           workflowIdConflictPolicy: "USE_EXISTING",
           ...(options.searchAttributes

@@ -8,13 +8,15 @@ import type { Duration, EmptySchema, FieldMask, Timestamp } from "@bufbuild/prot
 import { file_google_protobuf_duration, file_google_protobuf_empty, file_google_protobuf_field_mask, file_google_protobuf_struct, file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { Task, TaskEvent, TaskSchema, TaskStatus, TaskVisibility } from "./task_pb.js";
 import { file_taskyard_v1_task } from "./task_pb.js";
+import type { TaskType } from "./worker_service_pb.js";
+import { file_taskyard_v1_worker_service } from "./worker_service_pb.js";
 import type { JsonObject, Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file taskyard/v1/task_service.proto.
  */
 export const file_taskyard_v1_task_service: GenFile = /*@__PURE__*/
-  fileDesc("Ch50YXNreWFyZC92MS90YXNrX3NlcnZpY2UucHJvdG8SC3Rhc2t5YXJkLnYxIn0KEUNyZWF0ZVRhc2tSZXF1ZXN0Eh8KBHRhc2sYASABKAsyES50YXNreWFyZC52MS5UYXNrEhIKCnJlcXVlc3RfaWQYAiABKAkSFQoNdmFsaWRhdGVfb25seRgDIAEoCBISCgVzdGFydBgEIAEoCEgAiAEBQggKBl9zdGFydCJiChdCYXRjaENyZWF0ZVRhc2tzUmVxdWVzdBIwCghyZXF1ZXN0cxgBIAMoCzIeLnRhc2t5YXJkLnYxLkNyZWF0ZVRhc2tSZXF1ZXN0EhUKDXZhbGlkYXRlX29ubHkYAiABKAgiPAoYQmF0Y2hDcmVhdGVUYXNrc1Jlc3BvbnNlEiAKBXRhc2tzGAEgAygLMhEudGFza3lhcmQudjEuVGFzayIcCg5HZXRUYXNrUmVxdWVzdBIKCgJpZBgBIAEoCSIjChRCYXRjaEdldFRhc2tzUmVxdWVzdBILCgNpZHMYASADKAkiOQoVQmF0Y2hHZXRUYXNrc1Jlc3BvbnNlEiAKBXRhc2tzGAEgAygLMhEudGFza3lhcmQudjEuVGFzayJpCglUaW1lUmFuZ2USLgoKc3RhcnRfdGltZRgBIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLAoIZW5kX3RpbWUYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIrQEChBMaXN0VGFza3NSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJEgwKBHBhZ2UYAyABKAUSDgoGZmlsdGVyGAQgASgJEhAKCG9yZGVyX2J5GAUgASgJEg8KB3Byb2plY3QYBiABKAkSDAoEdHlwZRgHIAEoCRIpCghzdGF0dXNlcxgIIAMoDjIXLnRhc2t5YXJkLnYxLlRhc2tTdGF0dXMSDQoFcXVldWUYCSABKAkSEgoKY3JlYXRlZF9ieRgKIAEoCRIMCgR0YWdzGAsgAygJEjkKBmxhYmVscxgMIAMoCzIpLnRhc2t5YXJkLnYxLkxpc3RUYXNrc1JlcXVlc3QuTGFiZWxzRW50cnkSEQoJcGFyZW50X2lkGA0gASgJEisKC2NyZWF0ZV90aW1lGA4gASgLMhYudGFza3lhcmQudjEuVGltZVJhbmdlEioKCnN0YXJ0X3RpbWUYDyABKAsyFi50YXNreWFyZC52MS5UaW1lUmFuZ2USKAoIZW5kX3RpbWUYECABKAsyFi50YXNreWFyZC52MS5UaW1lUmFuZ2USDgoGc2VhcmNoGBEgASgJEhgKEGluY2x1ZGVfYXJjaGl2ZWQYEiABKAgSFgoOaW5jbHVkZV9wdWJsaWMYEyABKAgSDAoEc2tpcBgUIAEoBRotCgtMYWJlbHNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBImIKEUxpc3RUYXNrc1Jlc3BvbnNlEiAKBXRhc2tzGAEgAygLMhEudGFza3lhcmQudjEuVGFzaxIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkSEgoKdG90YWxfc2l6ZRgDIAEoBSKIAQobR2V0VGFza0ZpbHRlck9wdGlvbnNSZXF1ZXN0EisKC2NyZWF0ZV90aW1lGAEgASgLMhYudGFza3lhcmQudjEuVGltZVJhbmdlEhgKEGluY2x1ZGVfYXJjaGl2ZWQYAiABKAgSDgoGZmlsdGVyGAMgASgJEhIKCmxhYmVsX2tleXMYBCADKAkiLAoMRmlsdGVyT3B0aW9uEg0KBXZhbHVlGAEgASgJEg0KBWNvdW50GAIgASgDItYCChxHZXRUYXNrRmlsdGVyT3B0aW9uc1Jlc3BvbnNlEisKCHByb2plY3RzGAEgAygLMhkudGFza3lhcmQudjEuRmlsdGVyT3B0aW9uEigKBXR5cGVzGAIgAygLMhkudGFza3lhcmQudjEuRmlsdGVyT3B0aW9uEikKBnF1ZXVlcxgDIAMoCzIZLnRhc2t5YXJkLnYxLkZpbHRlck9wdGlvbhItCgpjcmVhdGVkX2J5GAQgAygLMhkudGFza3lhcmQudjEuRmlsdGVyT3B0aW9uEicKBHRhZ3MYBSADKAsyGS50YXNreWFyZC52MS5GaWx0ZXJPcHRpb24SKwoIc3RhdHVzZXMYBiADKAsyGS50YXNreWFyZC52MS5GaWx0ZXJPcHRpb24SLwoGbGFiZWxzGAcgAygLMh8udGFza3lhcmQudjEuTGFiZWxGaWx0ZXJPcHRpb25zIkwKEkxhYmVsRmlsdGVyT3B0aW9ucxILCgNrZXkYASABKAkSKQoGdmFsdWVzGAIgAygLMhkudGFza3lhcmQudjEuRmlsdGVyT3B0aW9uInQKEVVwZGF0ZVRhc2tSZXF1ZXN0Eh8KBHRhc2sYASABKAsyES50YXNreWFyZC52MS5UYXNrEi8KC3VwZGF0ZV9tYXNrGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLkZpZWxkTWFzaxINCgVmb3JjZRgDIAEoCCIvChFDYW5jZWxUYXNrUmVxdWVzdBIKCgJpZBgBIAEoCRIOCgZyZWFzb24YAiABKAkiPQoQUmV0cnlUYXNrUmVxdWVzdBIKCgJpZBgBIAEoCRIOCgZyZWFzb24YAiABKAkSDQoFZm9yY2UYAyABKAgiPQoQUmVzZXRUYXNrUmVxdWVzdBIKCgJpZBgBIAEoCRIOCgZyZWFzb24YAiABKAkSDQoFZm9yY2UYAyABKAgi0wIKDVRhc2tPdmVycmlkZXMSEQoEbmFtZRgBIAEoCUgAiAEBEicKBnBhcmFtcxgCIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSNgoGbGFiZWxzGAMgAygLMiYudGFza3lhcmQudjEuVGFza092ZXJyaWRlcy5MYWJlbHNFbnRyeRIMCgR0YWdzGAQgAygJEhQKB3Byb2plY3QYBSABKAlIAYgBARISCgVxdWV1ZRgGIAEoCUgCiAEBEhYKCXBhcmVudF9pZBgHIAEoCUgDiAEBEhUKCHByaW9yaXR5GAggASgFSASIAQEaLQoLTGFiZWxzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4AUIHCgVfbmFtZUIKCghfcHJvamVjdEIICgZfcXVldWVCDAoKX3BhcmVudF9pZEILCglfcHJpb3JpdHkifwoQQ2xvbmVUYXNrUmVxdWVzdBIKCgJpZBgBIAEoCRItCglvdmVycmlkZXMYAiABKAsyGi50YXNreWFyZC52MS5UYXNrT3ZlcnJpZGVzEhIKBXN0YXJ0GAMgASgISACIAQESEgoKcmVxdWVzdF9pZBgEIAEoCUIICgZfc3RhcnQiLgoRRGVsZXRlVGFza1JlcXVlc3QSCgoCaWQYASABKAkSDQoFZm9yY2UYAiABKAgiIAoSQXJjaGl2ZVRhc2tSZXF1ZXN0EgoKAmlkGAEgASgJIiIKFFVuYXJjaGl2ZVRhc2tSZXF1ZXN0EgoKAmlkGAEgASgJIiAKElB1Ymxpc2hUYXNrUmVxdWVzdBIKCgJpZBgBIAEoCSJKChVMaXN0VGFza0V2ZW50c1JlcXVlc3QSCgoCaWQYASABKAkSEQoJcGFnZV9zaXplGAIgASgFEhIKCnBhZ2VfdG9rZW4YAyABKAkiWQoWTGlzdFRhc2tFdmVudHNSZXNwb25zZRImCgZldmVudHMYASADKAsyFi50YXNreWFyZC52MS5UYXNrRXZlbnQSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIh4KEFdhdGNoVGFza1JlcXVlc3QSCgoCaWQYASABKAkiSQoPV2FpdFRhc2tSZXF1ZXN0EgoKAmlkGAEgASgJEioKB3RpbWVvdXQYAiABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24iVAoPQmF0Y2hUYXNrUmVzdWx0EgoKAmlkGAEgASgJEgoKAm9rGAIgASgIEhIKCmVycm9yX2NvZGUYAyABKAkSFQoNZXJyb3JfbWVzc2FnZRgEIAEoCSJGChdCYXRjaENhbmNlbFRhc2tzUmVxdWVzdBILCgNpZHMYASADKAkSDgoGZmlsdGVyGAIgASgJEg4KBnJlYXNvbhgDIAEoCSJJChhCYXRjaENhbmNlbFRhc2tzUmVzcG9uc2USLQoHcmVzdWx0cxgBIAMoCzIcLnRhc2t5YXJkLnYxLkJhdGNoVGFza1Jlc3VsdCJFChZCYXRjaFJldHJ5VGFza3NSZXF1ZXN0EgsKA2lkcxgBIAMoCRIOCgZmaWx0ZXIYAiABKAkSDgoGcmVhc29uGAMgASgJIkgKF0JhdGNoUmV0cnlUYXNrc1Jlc3BvbnNlEi0KB3Jlc3VsdHMYASADKAsyHC50YXNreWFyZC52MS5CYXRjaFRhc2tSZXN1bHQiNwoYQmF0Y2hBcmNoaXZlVGFza3NSZXF1ZXN0EgsKA2lkcxgBIAMoCRIOCgZmaWx0ZXIYAiABKAkiSgoZQmF0Y2hBcmNoaXZlVGFza3NSZXNwb25zZRItCgdyZXN1bHRzGAEgAygLMhwudGFza3lhcmQudjEuQmF0Y2hUYXNrUmVzdWx0IjkKGkJhdGNoVW5hcmNoaXZlVGFza3NSZXF1ZXN0EgsKA2lkcxgBIAMoCRIOCgZmaWx0ZXIYAiABKAkiTAobQmF0Y2hVbmFyY2hpdmVUYXNrc1Jlc3BvbnNlEi0KB3Jlc3VsdHMYASADKAsyHC50YXNreWFyZC52MS5CYXRjaFRhc2tSZXN1bHQiRQoXQmF0Y2hEZWxldGVUYXNrc1JlcXVlc3QSCwoDaWRzGAEgAygJEg4KBmZpbHRlchgCIAEoCRINCgVmb3JjZRgDIAEoCCJJChhCYXRjaERlbGV0ZVRhc2tzUmVzcG9uc2USLQoHcmVzdWx0cxgBIAMoCzIcLnRhc2t5YXJkLnYxLkJhdGNoVGFza1Jlc3VsdCJgChpCYXRjaFVwZGF0ZVRhc2tUYWdzUmVxdWVzdBILCgNpZHMYASADKAkSDgoGZmlsdGVyGAIgASgJEhAKCGFkZF90YWdzGAMgAygJEhMKC3JlbW92ZV90YWdzGAQgAygJIkwKG0JhdGNoVXBkYXRlVGFza1RhZ3NSZXNwb25zZRItCgdyZXN1bHRzGAEgAygLMhwudGFza3lhcmQudjEuQmF0Y2hUYXNrUmVzdWx0Ik4KHkJhdGNoTW92ZVRhc2tzVG9Qcm9qZWN0UmVxdWVzdBILCgNpZHMYASADKAkSDgoGZmlsdGVyGAIgASgJEg8KB3Byb2plY3QYAyABKAkiUAofQmF0Y2hNb3ZlVGFza3NUb1Byb2plY3RSZXNwb25zZRItCgdyZXN1bHRzGAEgAygLMhwudGFza3lhcmQudjEuQmF0Y2hUYXNrUmVzdWx0Im0KHUJhdGNoU2V0VGFza1Zpc2liaWxpdHlSZXF1ZXN0EgsKA2lkcxgBIAMoCRIOCgZmaWx0ZXIYAiABKAkSLwoKdmlzaWJpbGl0eRgDIAEoDjIbLnRhc2t5YXJkLnYxLlRhc2tWaXNpYmlsaXR5Ik8KHkJhdGNoU2V0VGFza1Zpc2liaWxpdHlSZXNwb25zZRItCgdyZXN1bHRzGAEgAygLMhwudGFza3lhcmQudjEuQmF0Y2hUYXNrUmVzdWx0IjcKGEJhdGNoUHVibGlzaFRhc2tzUmVxdWVzdBILCgNpZHMYASADKAkSDgoGZmlsdGVyGAIgASgJIkoKGUJhdGNoUHVibGlzaFRhc2tzUmVzcG9uc2USLQoHcmVzdWx0cxgBIAMoCzIcLnRhc2t5YXJkLnYxLkJhdGNoVGFza1Jlc3VsdCJUChZCYXRjaFJlc2V0VGFza3NSZXF1ZXN0EgsKA2lkcxgBIAMoCRIOCgZmaWx0ZXIYAiABKAkSDgoGcmVhc29uGAMgASgJEg0KBWZvcmNlGAQgASgIIkgKF0JhdGNoUmVzZXRUYXNrc1Jlc3BvbnNlEi0KB3Jlc3VsdHMYASADKAsyHC50YXNreWFyZC52MS5CYXRjaFRhc2tSZXN1bHQiSwoXQmF0Y2hVcGRhdGVUYXNrc1JlcXVlc3QSMAoIcmVxdWVzdHMYASADKAsyHi50YXNreWFyZC52MS5VcGRhdGVUYXNrUmVxdWVzdCJJChhCYXRjaFVwZGF0ZVRhc2tzUmVzcG9uc2USLQoHcmVzdWx0cxgBIAMoCzIcLnRhc2t5YXJkLnYxLkJhdGNoVGFza1Jlc3VsdDKKEwoLVGFza1NlcnZpY2USPwoKQ3JlYXRlVGFzaxIeLnRhc2t5YXJkLnYxLkNyZWF0ZVRhc2tSZXF1ZXN0GhEudGFza3lhcmQudjEuVGFzaxJfChBCYXRjaENyZWF0ZVRhc2tzEiQudGFza3lhcmQudjEuQmF0Y2hDcmVhdGVUYXNrc1JlcXVlc3QaJS50YXNreWFyZC52MS5CYXRjaENyZWF0ZVRhc2tzUmVzcG9uc2USOQoHR2V0VGFzaxIbLnRhc2t5YXJkLnYxLkdldFRhc2tSZXF1ZXN0GhEudGFza3lhcmQudjEuVGFzaxJWCg1CYXRjaEdldFRhc2tzEiEudGFza3lhcmQudjEuQmF0Y2hHZXRUYXNrc1JlcXVlc3QaIi50YXNreWFyZC52MS5CYXRjaEdldFRhc2tzUmVzcG9uc2USSgoJTGlzdFRhc2tzEh0udGFza3lhcmQudjEuTGlzdFRhc2tzUmVxdWVzdBoeLnRhc2t5YXJkLnYxLkxpc3RUYXNrc1Jlc3BvbnNlEmsKFEdldFRhc2tGaWx0ZXJPcHRpb25zEigudGFza3lhcmQudjEuR2V0VGFza0ZpbHRlck9wdGlvbnNSZXF1ZXN0GikudGFza3lhcmQudjEuR2V0VGFza0ZpbHRlck9wdGlvbnNSZXNwb25zZRI/CgpVcGRhdGVUYXNrEh4udGFza3lhcmQudjEuVXBkYXRlVGFza1JlcXVlc3QaES50YXNreWFyZC52MS5UYXNrEj8KCkNhbmNlbFRhc2sSHi50YXNreWFyZC52MS5DYW5jZWxUYXNrUmVxdWVzdBoRLnRhc2t5YXJkLnYxLlRhc2sSPQoJUmV0cnlUYXNrEh0udGFza3lhcmQudjEuUmV0cnlUYXNrUmVxdWVzdBoRLnRhc2t5YXJkLnYxLlRhc2sSPQoJUmVzZXRUYXNrEh0udGFza3lhcmQudjEuUmVzZXRUYXNrUmVxdWVzdBoRLnRhc2t5YXJkLnYxLlRhc2sSPQoJQ2xvbmVUYXNrEh0udGFza3lhcmQudjEuQ2xvbmVUYXNrUmVxdWVzdBoRLnRhc2t5YXJkLnYxLlRhc2sSRAoKRGVsZXRlVGFzaxIeLnRhc2t5YXJkLnYxLkRlbGV0ZVRhc2tSZXF1ZXN0GhYuZ29vZ2xlLnByb3RvYnVmLkVtcHR5EkEKC0FyY2hpdmVUYXNrEh8udGFza3lhcmQudjEuQXJjaGl2ZVRhc2tSZXF1ZXN0GhEudGFza3lhcmQudjEuVGFzaxJFCg1VbmFyY2hpdmVUYXNrEiEudGFza3lhcmQudjEuVW5hcmNoaXZlVGFza1JlcXVlc3QaES50YXNreWFyZC52MS5UYXNrEkEKC1B1Ymxpc2hUYXNrEh8udGFza3lhcmQudjEuUHVibGlzaFRhc2tSZXF1ZXN0GhEudGFza3lhcmQudjEuVGFzaxJZCg5MaXN0VGFza0V2ZW50cxIiLnRhc2t5YXJkLnYxLkxpc3RUYXNrRXZlbnRzUmVxdWVzdBojLnRhc2t5YXJkLnYxLkxpc3RUYXNrRXZlbnRzUmVzcG9uc2USPwoJV2F0Y2hUYXNrEh0udGFza3lhcmQudjEuV2F0Y2hUYXNrUmVxdWVzdBoRLnRhc2t5YXJkLnYxLlRhc2swARI7CghXYWl0VGFzaxIcLnRhc2t5YXJkLnYxLldhaXRUYXNrUmVxdWVzdBoRLnRhc2t5YXJkLnYxLlRhc2sSXwoQQmF0Y2hDYW5jZWxUYXNrcxIkLnRhc2t5YXJkLnYxLkJhdGNoQ2FuY2VsVGFza3NSZXF1ZXN0GiUudGFza3lhcmQudjEuQmF0Y2hDYW5jZWxUYXNrc1Jlc3BvbnNlElwKD0JhdGNoUmV0cnlUYXNrcxIjLnRhc2t5YXJkLnYxLkJhdGNoUmV0cnlUYXNrc1JlcXVlc3QaJC50YXNreWFyZC52MS5CYXRjaFJldHJ5VGFza3NSZXNwb25zZRJiChFCYXRjaEFyY2hpdmVUYXNrcxIlLnRhc2t5YXJkLnYxLkJhdGNoQXJjaGl2ZVRhc2tzUmVxdWVzdBomLnRhc2t5YXJkLnYxLkJhdGNoQXJjaGl2ZVRhc2tzUmVzcG9uc2USaAoTQmF0Y2hVbmFyY2hpdmVUYXNrcxInLnRhc2t5YXJkLnYxLkJhdGNoVW5hcmNoaXZlVGFza3NSZXF1ZXN0GigudGFza3lhcmQudjEuQmF0Y2hVbmFyY2hpdmVUYXNrc1Jlc3BvbnNlEl8KEEJhdGNoRGVsZXRlVGFza3MSJC50YXNreWFyZC52MS5CYXRjaERlbGV0ZVRhc2tzUmVxdWVzdBolLnRhc2t5YXJkLnYxLkJhdGNoRGVsZXRlVGFza3NSZXNwb25zZRJoChNCYXRjaFVwZGF0ZVRhc2tUYWdzEicudGFza3lhcmQudjEuQmF0Y2hVcGRhdGVUYXNrVGFnc1JlcXVlc3QaKC50YXNreWFyZC52MS5CYXRjaFVwZGF0ZVRhc2tUYWdzUmVzcG9uc2USdAoXQmF0Y2hNb3ZlVGFza3NUb1Byb2plY3QSKy50YXNreWFyZC52MS5CYXRjaE1vdmVUYXNrc1RvUHJvamVjdFJlcXVlc3QaLC50YXNreWFyZC52MS5CYXRjaE1vdmVUYXNrc1RvUHJvamVjdFJlc3BvbnNlEnEKFkJhdGNoU2V0VGFza1Zpc2liaWxpdHkSKi50YXNreWFyZC52MS5CYXRjaFNldFRhc2tWaXNpYmlsaXR5UmVxdWVzdBorLnRhc2t5YXJkLnYxLkJhdGNoU2V0VGFza1Zpc2liaWxpdHlSZXNwb25zZRJfChBCYXRjaFVwZGF0ZVRhc2tzEiQudGFza3lhcmQudjEuQmF0Y2hVcGRhdGVUYXNrc1JlcXVlc3QaJS50YXNreWFyZC52MS5CYXRjaFVwZGF0ZVRhc2tzUmVzcG9uc2USYgoRQmF0Y2hQdWJsaXNoVGFza3MSJS50YXNreWFyZC52MS5CYXRjaFB1Ymxpc2hUYXNrc1JlcXVlc3QaJi50YXNreWFyZC52MS5CYXRjaFB1Ymxpc2hUYXNrc1Jlc3BvbnNlElwKD0JhdGNoUmVzZXRUYXNrcxIjLnRhc2t5YXJkLnYxLkJhdGNoUmVzZXRUYXNrc1JlcXVlc3QaJC50YXNreWFyZC52MS5CYXRjaFJlc2V0VGFza3NSZXNwb25zZWIGcHJvdG8z", [file_google_protobuf_duration, file_google_protobuf_empty, file_google_protobuf_field_mask, file_google_protobuf_struct, file_google_protobuf_timestamp, file_taskyard_v1_task]);
+  fileDesc("Ch50YXNreWFyZC92MS90YXNrX3NlcnZpY2UucHJvdG8SC3Rhc2t5YXJkLnYxIn0KEUNyZWF0ZVRhc2tSZXF1ZXN0Eh8KBHRhc2sYASABKAsyES50YXNreWFyZC52MS5UYXNrEhIKCnJlcXVlc3RfaWQYAiABKAkSFQoNdmFsaWRhdGVfb25seRgDIAEoCBISCgVzdGFydBgEIAEoCEgAiAEBQggKBl9zdGFydCJiChdCYXRjaENyZWF0ZVRhc2tzUmVxdWVzdBIwCghyZXF1ZXN0cxgBIAMoCzIeLnRhc2t5YXJkLnYxLkNyZWF0ZVRhc2tSZXF1ZXN0EhUKDXZhbGlkYXRlX29ubHkYAiABKAgiPAoYQmF0Y2hDcmVhdGVUYXNrc1Jlc3BvbnNlEiAKBXRhc2tzGAEgAygLMhEudGFza3lhcmQudjEuVGFzayIcCg5HZXRUYXNrUmVxdWVzdBIKCgJpZBgBIAEoCSIjChRCYXRjaEdldFRhc2tzUmVxdWVzdBILCgNpZHMYASADKAkiOQoVQmF0Y2hHZXRUYXNrc1Jlc3BvbnNlEiAKBXRhc2tzGAEgAygLMhEudGFza3lhcmQudjEuVGFzayJpCglUaW1lUmFuZ2USLgoKc3RhcnRfdGltZRgBIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLAoIZW5kX3RpbWUYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIrQEChBMaXN0VGFza3NSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJEgwKBHBhZ2UYAyABKAUSDgoGZmlsdGVyGAQgASgJEhAKCG9yZGVyX2J5GAUgASgJEg8KB3Byb2plY3QYBiABKAkSDAoEdHlwZRgHIAEoCRIpCghzdGF0dXNlcxgIIAMoDjIXLnRhc2t5YXJkLnYxLlRhc2tTdGF0dXMSDQoFcXVldWUYCSABKAkSEgoKY3JlYXRlZF9ieRgKIAEoCRIMCgR0YWdzGAsgAygJEjkKBmxhYmVscxgMIAMoCzIpLnRhc2t5YXJkLnYxLkxpc3RUYXNrc1JlcXVlc3QuTGFiZWxzRW50cnkSEQoJcGFyZW50X2lkGA0gASgJEisKC2NyZWF0ZV90aW1lGA4gASgLMhYudGFza3lhcmQudjEuVGltZVJhbmdlEioKCnN0YXJ0X3RpbWUYDyABKAsyFi50YXNreWFyZC52MS5UaW1lUmFuZ2USKAoIZW5kX3RpbWUYECABKAsyFi50YXNreWFyZC52MS5UaW1lUmFuZ2USDgoGc2VhcmNoGBEgASgJEhgKEGluY2x1ZGVfYXJjaGl2ZWQYEiABKAgSFgoOaW5jbHVkZV9wdWJsaWMYEyABKAgSDAoEc2tpcBgUIAEoBRotCgtMYWJlbHNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBImIKEUxpc3RUYXNrc1Jlc3BvbnNlEiAKBXRhc2tzGAEgAygLMhEudGFza3lhcmQudjEuVGFzaxIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkSEgoKdG90YWxfc2l6ZRgDIAEoBSI9ChRMaXN0VGFza1R5cGVzUmVxdWVzdBIRCglwYWdlX3NpemUYASABKAUSEgoKcGFnZV90b2tlbhgCIAEoCSJbChVMaXN0VGFza1R5cGVzUmVzcG9uc2USKQoKdGFza190eXBlcxgBIAMoCzIVLnRhc2t5YXJkLnYxLlRhc2tUeXBlEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSKIAQobR2V0VGFza0ZpbHRlck9wdGlvbnNSZXF1ZXN0EisKC2NyZWF0ZV90aW1lGAEgASgLMhYudGFza3lhcmQudjEuVGltZVJhbmdlEhgKEGluY2x1ZGVfYXJjaGl2ZWQYAiABKAgSDgoGZmlsdGVyGAMgASgJEhIKCmxhYmVsX2tleXMYBCADKAkiLAoMRmlsdGVyT3B0aW9uEg0KBXZhbHVlGAEgASgJEg0KBWNvdW50GAIgASgDItYCChxHZXRUYXNrRmlsdGVyT3B0aW9uc1Jlc3BvbnNlEisKCHByb2plY3RzGAEgAygLMhkudGFza3lhcmQudjEuRmlsdGVyT3B0aW9uEigKBXR5cGVzGAIgAygLMhkudGFza3lhcmQudjEuRmlsdGVyT3B0aW9uEikKBnF1ZXVlcxgDIAMoCzIZLnRhc2t5YXJkLnYxLkZpbHRlck9wdGlvbhItCgpjcmVhdGVkX2J5GAQgAygLMhkudGFza3lhcmQudjEuRmlsdGVyT3B0aW9uEicKBHRhZ3MYBSADKAsyGS50YXNreWFyZC52MS5GaWx0ZXJPcHRpb24SKwoIc3RhdHVzZXMYBiADKAsyGS50YXNreWFyZC52MS5GaWx0ZXJPcHRpb24SLwoGbGFiZWxzGAcgAygLMh8udGFza3lhcmQudjEuTGFiZWxGaWx0ZXJPcHRpb25zIkwKEkxhYmVsRmlsdGVyT3B0aW9ucxILCgNrZXkYASABKAkSKQoGdmFsdWVzGAIgAygLMhkudGFza3lhcmQudjEuRmlsdGVyT3B0aW9uInQKEVVwZGF0ZVRhc2tSZXF1ZXN0Eh8KBHRhc2sYASABKAsyES50YXNreWFyZC52MS5UYXNrEi8KC3VwZGF0ZV9tYXNrGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLkZpZWxkTWFzaxINCgVmb3JjZRgDIAEoCCIvChFDYW5jZWxUYXNrUmVxdWVzdBIKCgJpZBgBIAEoCRIOCgZyZWFzb24YAiABKAkiPQoQUmV0cnlUYXNrUmVxdWVzdBIKCgJpZBgBIAEoCRIOCgZyZWFzb24YAiABKAkSDQoFZm9yY2UYAyABKAgiPQoQUmVzZXRUYXNrUmVxdWVzdBIKCgJpZBgBIAEoCRIOCgZyZWFzb24YAiABKAkSDQoFZm9yY2UYAyABKAgi0wIKDVRhc2tPdmVycmlkZXMSEQoEbmFtZRgBIAEoCUgAiAEBEicKBnBhcmFtcxgCIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSNgoGbGFiZWxzGAMgAygLMiYudGFza3lhcmQudjEuVGFza092ZXJyaWRlcy5MYWJlbHNFbnRyeRIMCgR0YWdzGAQgAygJEhQKB3Byb2plY3QYBSABKAlIAYgBARISCgVxdWV1ZRgGIAEoCUgCiAEBEhYKCXBhcmVudF9pZBgHIAEoCUgDiAEBEhUKCHByaW9yaXR5GAggASgFSASIAQEaLQoLTGFiZWxzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4AUIHCgVfbmFtZUIKCghfcHJvamVjdEIICgZfcXVldWVCDAoKX3BhcmVudF9pZEILCglfcHJpb3JpdHkifwoQQ2xvbmVUYXNrUmVxdWVzdBIKCgJpZBgBIAEoCRItCglvdmVycmlkZXMYAiABKAsyGi50YXNreWFyZC52MS5UYXNrT3ZlcnJpZGVzEhIKBXN0YXJ0GAMgASgISACIAQESEgoKcmVxdWVzdF9pZBgEIAEoCUIICgZfc3RhcnQiLgoRRGVsZXRlVGFza1JlcXVlc3QSCgoCaWQYASABKAkSDQoFZm9yY2UYAiABKAgiIAoSQXJjaGl2ZVRhc2tSZXF1ZXN0EgoKAmlkGAEgASgJIiIKFFVuYXJjaGl2ZVRhc2tSZXF1ZXN0EgoKAmlkGAEgASgJIiAKElB1Ymxpc2hUYXNrUmVxdWVzdBIKCgJpZBgBIAEoCSJKChVMaXN0VGFza0V2ZW50c1JlcXVlc3QSCgoCaWQYASABKAkSEQoJcGFnZV9zaXplGAIgASgFEhIKCnBhZ2VfdG9rZW4YAyABKAkiWQoWTGlzdFRhc2tFdmVudHNSZXNwb25zZRImCgZldmVudHMYASADKAsyFi50YXNreWFyZC52MS5UYXNrRXZlbnQSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIh4KEFdhdGNoVGFza1JlcXVlc3QSCgoCaWQYASABKAkiSQoPV2FpdFRhc2tSZXF1ZXN0EgoKAmlkGAEgASgJEioKB3RpbWVvdXQYAiABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24iVAoPQmF0Y2hUYXNrUmVzdWx0EgoKAmlkGAEgASgJEgoKAm9rGAIgASgIEhIKCmVycm9yX2NvZGUYAyABKAkSFQoNZXJyb3JfbWVzc2FnZRgEIAEoCSJGChdCYXRjaENhbmNlbFRhc2tzUmVxdWVzdBILCgNpZHMYASADKAkSDgoGZmlsdGVyGAIgASgJEg4KBnJlYXNvbhgDIAEoCSJJChhCYXRjaENhbmNlbFRhc2tzUmVzcG9uc2USLQoHcmVzdWx0cxgBIAMoCzIcLnRhc2t5YXJkLnYxLkJhdGNoVGFza1Jlc3VsdCJFChZCYXRjaFJldHJ5VGFza3NSZXF1ZXN0EgsKA2lkcxgBIAMoCRIOCgZmaWx0ZXIYAiABKAkSDgoGcmVhc29uGAMgASgJIkgKF0JhdGNoUmV0cnlUYXNrc1Jlc3BvbnNlEi0KB3Jlc3VsdHMYASADKAsyHC50YXNreWFyZC52MS5CYXRjaFRhc2tSZXN1bHQiNwoYQmF0Y2hBcmNoaXZlVGFza3NSZXF1ZXN0EgsKA2lkcxgBIAMoCRIOCgZmaWx0ZXIYAiABKAkiSgoZQmF0Y2hBcmNoaXZlVGFza3NSZXNwb25zZRItCgdyZXN1bHRzGAEgAygLMhwudGFza3lhcmQudjEuQmF0Y2hUYXNrUmVzdWx0IjkKGkJhdGNoVW5hcmNoaXZlVGFza3NSZXF1ZXN0EgsKA2lkcxgBIAMoCRIOCgZmaWx0ZXIYAiABKAkiTAobQmF0Y2hVbmFyY2hpdmVUYXNrc1Jlc3BvbnNlEi0KB3Jlc3VsdHMYASADKAsyHC50YXNreWFyZC52MS5CYXRjaFRhc2tSZXN1bHQiRQoXQmF0Y2hEZWxldGVUYXNrc1JlcXVlc3QSCwoDaWRzGAEgAygJEg4KBmZpbHRlchgCIAEoCRINCgVmb3JjZRgDIAEoCCJJChhCYXRjaERlbGV0ZVRhc2tzUmVzcG9uc2USLQoHcmVzdWx0cxgBIAMoCzIcLnRhc2t5YXJkLnYxLkJhdGNoVGFza1Jlc3VsdCJgChpCYXRjaFVwZGF0ZVRhc2tUYWdzUmVxdWVzdBILCgNpZHMYASADKAkSDgoGZmlsdGVyGAIgASgJEhAKCGFkZF90YWdzGAMgAygJEhMKC3JlbW92ZV90YWdzGAQgAygJIkwKG0JhdGNoVXBkYXRlVGFza1RhZ3NSZXNwb25zZRItCgdyZXN1bHRzGAEgAygLMhwudGFza3lhcmQudjEuQmF0Y2hUYXNrUmVzdWx0Ik4KHkJhdGNoTW92ZVRhc2tzVG9Qcm9qZWN0UmVxdWVzdBILCgNpZHMYASADKAkSDgoGZmlsdGVyGAIgASgJEg8KB3Byb2plY3QYAyABKAkiUAofQmF0Y2hNb3ZlVGFza3NUb1Byb2plY3RSZXNwb25zZRItCgdyZXN1bHRzGAEgAygLMhwudGFza3lhcmQudjEuQmF0Y2hUYXNrUmVzdWx0Im0KHUJhdGNoU2V0VGFza1Zpc2liaWxpdHlSZXF1ZXN0EgsKA2lkcxgBIAMoCRIOCgZmaWx0ZXIYAiABKAkSLwoKdmlzaWJpbGl0eRgDIAEoDjIbLnRhc2t5YXJkLnYxLlRhc2tWaXNpYmlsaXR5Ik8KHkJhdGNoU2V0VGFza1Zpc2liaWxpdHlSZXNwb25zZRItCgdyZXN1bHRzGAEgAygLMhwudGFza3lhcmQudjEuQmF0Y2hUYXNrUmVzdWx0IjcKGEJhdGNoUHVibGlzaFRhc2tzUmVxdWVzdBILCgNpZHMYASADKAkSDgoGZmlsdGVyGAIgASgJIkoKGUJhdGNoUHVibGlzaFRhc2tzUmVzcG9uc2USLQoHcmVzdWx0cxgBIAMoCzIcLnRhc2t5YXJkLnYxLkJhdGNoVGFza1Jlc3VsdCJUChZCYXRjaFJlc2V0VGFza3NSZXF1ZXN0EgsKA2lkcxgBIAMoCRIOCgZmaWx0ZXIYAiABKAkSDgoGcmVhc29uGAMgASgJEg0KBWZvcmNlGAQgASgIIkgKF0JhdGNoUmVzZXRUYXNrc1Jlc3BvbnNlEi0KB3Jlc3VsdHMYASADKAsyHC50YXNreWFyZC52MS5CYXRjaFRhc2tSZXN1bHQiSwoXQmF0Y2hVcGRhdGVUYXNrc1JlcXVlc3QSMAoIcmVxdWVzdHMYASADKAsyHi50YXNreWFyZC52MS5VcGRhdGVUYXNrUmVxdWVzdCJJChhCYXRjaFVwZGF0ZVRhc2tzUmVzcG9uc2USLQoHcmVzdWx0cxgBIAMoCzIcLnRhc2t5YXJkLnYxLkJhdGNoVGFza1Jlc3VsdDLiEwoLVGFza1NlcnZpY2USPwoKQ3JlYXRlVGFzaxIeLnRhc2t5YXJkLnYxLkNyZWF0ZVRhc2tSZXF1ZXN0GhEudGFza3lhcmQudjEuVGFzaxJfChBCYXRjaENyZWF0ZVRhc2tzEiQudGFza3lhcmQudjEuQmF0Y2hDcmVhdGVUYXNrc1JlcXVlc3QaJS50YXNreWFyZC52MS5CYXRjaENyZWF0ZVRhc2tzUmVzcG9uc2USOQoHR2V0VGFzaxIbLnRhc2t5YXJkLnYxLkdldFRhc2tSZXF1ZXN0GhEudGFza3lhcmQudjEuVGFzaxJWCg1CYXRjaEdldFRhc2tzEiEudGFza3lhcmQudjEuQmF0Y2hHZXRUYXNrc1JlcXVlc3QaIi50YXNreWFyZC52MS5CYXRjaEdldFRhc2tzUmVzcG9uc2USSgoJTGlzdFRhc2tzEh0udGFza3lhcmQudjEuTGlzdFRhc2tzUmVxdWVzdBoeLnRhc2t5YXJkLnYxLkxpc3RUYXNrc1Jlc3BvbnNlEmsKFEdldFRhc2tGaWx0ZXJPcHRpb25zEigudGFza3lhcmQudjEuR2V0VGFza0ZpbHRlck9wdGlvbnNSZXF1ZXN0GikudGFza3lhcmQudjEuR2V0VGFza0ZpbHRlck9wdGlvbnNSZXNwb25zZRJWCg1MaXN0VGFza1R5cGVzEiEudGFza3lhcmQudjEuTGlzdFRhc2tUeXBlc1JlcXVlc3QaIi50YXNreWFyZC52MS5MaXN0VGFza1R5cGVzUmVzcG9uc2USPwoKVXBkYXRlVGFzaxIeLnRhc2t5YXJkLnYxLlVwZGF0ZVRhc2tSZXF1ZXN0GhEudGFza3lhcmQudjEuVGFzaxI/CgpDYW5jZWxUYXNrEh4udGFza3lhcmQudjEuQ2FuY2VsVGFza1JlcXVlc3QaES50YXNreWFyZC52MS5UYXNrEj0KCVJldHJ5VGFzaxIdLnRhc2t5YXJkLnYxLlJldHJ5VGFza1JlcXVlc3QaES50YXNreWFyZC52MS5UYXNrEj0KCVJlc2V0VGFzaxIdLnRhc2t5YXJkLnYxLlJlc2V0VGFza1JlcXVlc3QaES50YXNreWFyZC52MS5UYXNrEj0KCUNsb25lVGFzaxIdLnRhc2t5YXJkLnYxLkNsb25lVGFza1JlcXVlc3QaES50YXNreWFyZC52MS5UYXNrEkQKCkRlbGV0ZVRhc2sSHi50YXNreWFyZC52MS5EZWxldGVUYXNrUmVxdWVzdBoWLmdvb2dsZS5wcm90b2J1Zi5FbXB0eRJBCgtBcmNoaXZlVGFzaxIfLnRhc2t5YXJkLnYxLkFyY2hpdmVUYXNrUmVxdWVzdBoRLnRhc2t5YXJkLnYxLlRhc2sSRQoNVW5hcmNoaXZlVGFzaxIhLnRhc2t5YXJkLnYxLlVuYXJjaGl2ZVRhc2tSZXF1ZXN0GhEudGFza3lhcmQudjEuVGFzaxJBCgtQdWJsaXNoVGFzaxIfLnRhc2t5YXJkLnYxLlB1Ymxpc2hUYXNrUmVxdWVzdBoRLnRhc2t5YXJkLnYxLlRhc2sSWQoOTGlzdFRhc2tFdmVudHMSIi50YXNreWFyZC52MS5MaXN0VGFza0V2ZW50c1JlcXVlc3QaIy50YXNreWFyZC52MS5MaXN0VGFza0V2ZW50c1Jlc3BvbnNlEj8KCVdhdGNoVGFzaxIdLnRhc2t5YXJkLnYxLldhdGNoVGFza1JlcXVlc3QaES50YXNreWFyZC52MS5UYXNrMAESOwoIV2FpdFRhc2sSHC50YXNreWFyZC52MS5XYWl0VGFza1JlcXVlc3QaES50YXNreWFyZC52MS5UYXNrEl8KEEJhdGNoQ2FuY2VsVGFza3MSJC50YXNreWFyZC52MS5CYXRjaENhbmNlbFRhc2tzUmVxdWVzdBolLnRhc2t5YXJkLnYxLkJhdGNoQ2FuY2VsVGFza3NSZXNwb25zZRJcCg9CYXRjaFJldHJ5VGFza3MSIy50YXNreWFyZC52MS5CYXRjaFJldHJ5VGFza3NSZXF1ZXN0GiQudGFza3lhcmQudjEuQmF0Y2hSZXRyeVRhc2tzUmVzcG9uc2USYgoRQmF0Y2hBcmNoaXZlVGFza3MSJS50YXNreWFyZC52MS5CYXRjaEFyY2hpdmVUYXNrc1JlcXVlc3QaJi50YXNreWFyZC52MS5CYXRjaEFyY2hpdmVUYXNrc1Jlc3BvbnNlEmgKE0JhdGNoVW5hcmNoaXZlVGFza3MSJy50YXNreWFyZC52MS5CYXRjaFVuYXJjaGl2ZVRhc2tzUmVxdWVzdBooLnRhc2t5YXJkLnYxLkJhdGNoVW5hcmNoaXZlVGFza3NSZXNwb25zZRJfChBCYXRjaERlbGV0ZVRhc2tzEiQudGFza3lhcmQudjEuQmF0Y2hEZWxldGVUYXNrc1JlcXVlc3QaJS50YXNreWFyZC52MS5CYXRjaERlbGV0ZVRhc2tzUmVzcG9uc2USaAoTQmF0Y2hVcGRhdGVUYXNrVGFncxInLnRhc2t5YXJkLnYxLkJhdGNoVXBkYXRlVGFza1RhZ3NSZXF1ZXN0GigudGFza3lhcmQudjEuQmF0Y2hVcGRhdGVUYXNrVGFnc1Jlc3BvbnNlEnQKF0JhdGNoTW92ZVRhc2tzVG9Qcm9qZWN0EisudGFza3lhcmQudjEuQmF0Y2hNb3ZlVGFza3NUb1Byb2plY3RSZXF1ZXN0GiwudGFza3lhcmQudjEuQmF0Y2hNb3ZlVGFza3NUb1Byb2plY3RSZXNwb25zZRJxChZCYXRjaFNldFRhc2tWaXNpYmlsaXR5EioudGFza3lhcmQudjEuQmF0Y2hTZXRUYXNrVmlzaWJpbGl0eVJlcXVlc3QaKy50YXNreWFyZC52MS5CYXRjaFNldFRhc2tWaXNpYmlsaXR5UmVzcG9uc2USXwoQQmF0Y2hVcGRhdGVUYXNrcxIkLnRhc2t5YXJkLnYxLkJhdGNoVXBkYXRlVGFza3NSZXF1ZXN0GiUudGFza3lhcmQudjEuQmF0Y2hVcGRhdGVUYXNrc1Jlc3BvbnNlEmIKEUJhdGNoUHVibGlzaFRhc2tzEiUudGFza3lhcmQudjEuQmF0Y2hQdWJsaXNoVGFza3NSZXF1ZXN0GiYudGFza3lhcmQudjEuQmF0Y2hQdWJsaXNoVGFza3NSZXNwb25zZRJcCg9CYXRjaFJlc2V0VGFza3MSIy50YXNreWFyZC52MS5CYXRjaFJlc2V0VGFza3NSZXF1ZXN0GiQudGFza3lhcmQudjEuQmF0Y2hSZXNldFRhc2tzUmVzcG9uc2ViBnByb3RvMw", [file_google_protobuf_duration, file_google_protobuf_empty, file_google_protobuf_field_mask, file_google_protobuf_struct, file_google_protobuf_timestamp, file_taskyard_v1_task, file_taskyard_v1_worker_service]);
 
 /**
  * Request of CreateTask.
@@ -393,6 +395,62 @@ export const ListTasksResponseSchema: GenMessage<ListTasksResponse> = /*@__PURE_
   messageDesc(file_taskyard_v1_task_service, 8);
 
 /**
+ * Request of ListTaskTypes.
+ *
+ * @generated from message taskyard.v1.ListTaskTypesRequest
+ */
+export type ListTaskTypesRequest = Message<"taskyard.v1.ListTaskTypesRequest"> & {
+  /**
+   * 1–500; default 100.
+   *
+   * @generated from field: int32 page_size = 1;
+   */
+  pageSize: number;
+
+  /**
+   * `next_page_token` of the previous page.
+   *
+   * @generated from field: string page_token = 2;
+   */
+  pageToken: string;
+};
+
+/**
+ * Describes the message taskyard.v1.ListTaskTypesRequest.
+ * Use `create(ListTaskTypesRequestSchema)` to create a new message.
+ */
+export const ListTaskTypesRequestSchema: GenMessage<ListTaskTypesRequest> = /*@__PURE__*/
+  messageDesc(file_taskyard_v1_task_service, 9);
+
+/**
+ * Response of ListTaskTypes.
+ *
+ * @generated from message taskyard.v1.ListTaskTypesResponse
+ */
+export type ListTaskTypesResponse = Message<"taskyard.v1.ListTaskTypesResponse"> & {
+  /**
+   * Types ordered by name.
+   *
+   * @generated from field: repeated taskyard.v1.TaskType task_types = 1;
+   */
+  taskTypes: TaskType[];
+
+  /**
+   * Token of the next page; empty on the last.
+   *
+   * @generated from field: string next_page_token = 2;
+   */
+  nextPageToken: string;
+};
+
+/**
+ * Describes the message taskyard.v1.ListTaskTypesResponse.
+ * Use `create(ListTaskTypesResponseSchema)` to create a new message.
+ */
+export const ListTaskTypesResponseSchema: GenMessage<ListTaskTypesResponse> = /*@__PURE__*/
+  messageDesc(file_taskyard_v1_task_service, 10);
+
+/**
  * Request of GetTaskFilterOptions.
  *
  * @generated from message taskyard.v1.GetTaskFilterOptionsRequest
@@ -433,7 +491,7 @@ export type GetTaskFilterOptionsRequest = Message<"taskyard.v1.GetTaskFilterOpti
  * Use `create(GetTaskFilterOptionsRequestSchema)` to create a new message.
  */
 export const GetTaskFilterOptionsRequestSchema: GenMessage<GetTaskFilterOptionsRequest> = /*@__PURE__*/
-  messageDesc(file_taskyard_v1_task_service, 9);
+  messageDesc(file_taskyard_v1_task_service, 11);
 
 /**
  * One distinct value and how many tasks have it.
@@ -461,7 +519,7 @@ export type FilterOption = Message<"taskyard.v1.FilterOption"> & {
  * Use `create(FilterOptionSchema)` to create a new message.
  */
 export const FilterOptionSchema: GenMessage<FilterOption> = /*@__PURE__*/
-  messageDesc(file_taskyard_v1_task_service, 10);
+  messageDesc(file_taskyard_v1_task_service, 12);
 
 /**
  * Response of GetTaskFilterOptions.
@@ -524,7 +582,7 @@ export type GetTaskFilterOptionsResponse = Message<"taskyard.v1.GetTaskFilterOpt
  * Use `create(GetTaskFilterOptionsResponseSchema)` to create a new message.
  */
 export const GetTaskFilterOptionsResponseSchema: GenMessage<GetTaskFilterOptionsResponse> = /*@__PURE__*/
-  messageDesc(file_taskyard_v1_task_service, 11);
+  messageDesc(file_taskyard_v1_task_service, 13);
 
 /**
  * The distinct values of one label key.
@@ -552,7 +610,7 @@ export type LabelFilterOptions = Message<"taskyard.v1.LabelFilterOptions"> & {
  * Use `create(LabelFilterOptionsSchema)` to create a new message.
  */
 export const LabelFilterOptionsSchema: GenMessage<LabelFilterOptions> = /*@__PURE__*/
-  messageDesc(file_taskyard_v1_task_service, 12);
+  messageDesc(file_taskyard_v1_task_service, 14);
 
 /**
  * Request of UpdateTask.
@@ -589,7 +647,7 @@ export type UpdateTaskRequest = Message<"taskyard.v1.UpdateTaskRequest"> & {
  * Use `create(UpdateTaskRequestSchema)` to create a new message.
  */
 export const UpdateTaskRequestSchema: GenMessage<UpdateTaskRequest> = /*@__PURE__*/
-  messageDesc(file_taskyard_v1_task_service, 13);
+  messageDesc(file_taskyard_v1_task_service, 15);
 
 /**
  * Request of CancelTask.
@@ -617,7 +675,7 @@ export type CancelTaskRequest = Message<"taskyard.v1.CancelTaskRequest"> & {
  * Use `create(CancelTaskRequestSchema)` to create a new message.
  */
 export const CancelTaskRequestSchema: GenMessage<CancelTaskRequest> = /*@__PURE__*/
-  messageDesc(file_taskyard_v1_task_service, 14);
+  messageDesc(file_taskyard_v1_task_service, 16);
 
 /**
  * Request of RetryTask.
@@ -652,7 +710,7 @@ export type RetryTaskRequest = Message<"taskyard.v1.RetryTaskRequest"> & {
  * Use `create(RetryTaskRequestSchema)` to create a new message.
  */
 export const RetryTaskRequestSchema: GenMessage<RetryTaskRequest> = /*@__PURE__*/
-  messageDesc(file_taskyard_v1_task_service, 15);
+  messageDesc(file_taskyard_v1_task_service, 17);
 
 /**
  * Request of ResetTask.
@@ -687,7 +745,7 @@ export type ResetTaskRequest = Message<"taskyard.v1.ResetTaskRequest"> & {
  * Use `create(ResetTaskRequestSchema)` to create a new message.
  */
 export const ResetTaskRequestSchema: GenMessage<ResetTaskRequest> = /*@__PURE__*/
-  messageDesc(file_taskyard_v1_task_service, 16);
+  messageDesc(file_taskyard_v1_task_service, 18);
 
 /**
  * Fields a clone may change; unset fields copy the source task.
@@ -757,7 +815,7 @@ export type TaskOverrides = Message<"taskyard.v1.TaskOverrides"> & {
  * Use `create(TaskOverridesSchema)` to create a new message.
  */
 export const TaskOverridesSchema: GenMessage<TaskOverrides> = /*@__PURE__*/
-  messageDesc(file_taskyard_v1_task_service, 17);
+  messageDesc(file_taskyard_v1_task_service, 19);
 
 /**
  * Request of CloneTask.
@@ -799,7 +857,7 @@ export type CloneTaskRequest = Message<"taskyard.v1.CloneTaskRequest"> & {
  * Use `create(CloneTaskRequestSchema)` to create a new message.
  */
 export const CloneTaskRequestSchema: GenMessage<CloneTaskRequest> = /*@__PURE__*/
-  messageDesc(file_taskyard_v1_task_service, 18);
+  messageDesc(file_taskyard_v1_task_service, 20);
 
 /**
  * Request of DeleteTask.
@@ -827,7 +885,7 @@ export type DeleteTaskRequest = Message<"taskyard.v1.DeleteTaskRequest"> & {
  * Use `create(DeleteTaskRequestSchema)` to create a new message.
  */
 export const DeleteTaskRequestSchema: GenMessage<DeleteTaskRequest> = /*@__PURE__*/
-  messageDesc(file_taskyard_v1_task_service, 19);
+  messageDesc(file_taskyard_v1_task_service, 21);
 
 /**
  * Request of ArchiveTask.
@@ -848,7 +906,7 @@ export type ArchiveTaskRequest = Message<"taskyard.v1.ArchiveTaskRequest"> & {
  * Use `create(ArchiveTaskRequestSchema)` to create a new message.
  */
 export const ArchiveTaskRequestSchema: GenMessage<ArchiveTaskRequest> = /*@__PURE__*/
-  messageDesc(file_taskyard_v1_task_service, 20);
+  messageDesc(file_taskyard_v1_task_service, 22);
 
 /**
  * Request of UnarchiveTask.
@@ -869,7 +927,7 @@ export type UnarchiveTaskRequest = Message<"taskyard.v1.UnarchiveTaskRequest"> &
  * Use `create(UnarchiveTaskRequestSchema)` to create a new message.
  */
 export const UnarchiveTaskRequestSchema: GenMessage<UnarchiveTaskRequest> = /*@__PURE__*/
-  messageDesc(file_taskyard_v1_task_service, 21);
+  messageDesc(file_taskyard_v1_task_service, 23);
 
 /**
  * Request of PublishTask.
@@ -890,7 +948,7 @@ export type PublishTaskRequest = Message<"taskyard.v1.PublishTaskRequest"> & {
  * Use `create(PublishTaskRequestSchema)` to create a new message.
  */
 export const PublishTaskRequestSchema: GenMessage<PublishTaskRequest> = /*@__PURE__*/
-  messageDesc(file_taskyard_v1_task_service, 22);
+  messageDesc(file_taskyard_v1_task_service, 24);
 
 /**
  * Request of ListTaskEvents.
@@ -925,7 +983,7 @@ export type ListTaskEventsRequest = Message<"taskyard.v1.ListTaskEventsRequest">
  * Use `create(ListTaskEventsRequestSchema)` to create a new message.
  */
 export const ListTaskEventsRequestSchema: GenMessage<ListTaskEventsRequest> = /*@__PURE__*/
-  messageDesc(file_taskyard_v1_task_service, 23);
+  messageDesc(file_taskyard_v1_task_service, 25);
 
 /**
  * Response of ListTaskEvents.
@@ -953,7 +1011,7 @@ export type ListTaskEventsResponse = Message<"taskyard.v1.ListTaskEventsResponse
  * Use `create(ListTaskEventsResponseSchema)` to create a new message.
  */
 export const ListTaskEventsResponseSchema: GenMessage<ListTaskEventsResponse> = /*@__PURE__*/
-  messageDesc(file_taskyard_v1_task_service, 24);
+  messageDesc(file_taskyard_v1_task_service, 26);
 
 /**
  * Request of WatchTask.
@@ -974,7 +1032,7 @@ export type WatchTaskRequest = Message<"taskyard.v1.WatchTaskRequest"> & {
  * Use `create(WatchTaskRequestSchema)` to create a new message.
  */
 export const WatchTaskRequestSchema: GenMessage<WatchTaskRequest> = /*@__PURE__*/
-  messageDesc(file_taskyard_v1_task_service, 25);
+  messageDesc(file_taskyard_v1_task_service, 27);
 
 /**
  * Request of WaitTask.
@@ -1002,7 +1060,7 @@ export type WaitTaskRequest = Message<"taskyard.v1.WaitTaskRequest"> & {
  * Use `create(WaitTaskRequestSchema)` to create a new message.
  */
 export const WaitTaskRequestSchema: GenMessage<WaitTaskRequest> = /*@__PURE__*/
-  messageDesc(file_taskyard_v1_task_service, 26);
+  messageDesc(file_taskyard_v1_task_service, 28);
 
 /**
  * Outcome for one task of a batch operation.
@@ -1044,7 +1102,7 @@ export type BatchTaskResult = Message<"taskyard.v1.BatchTaskResult"> & {
  * Use `create(BatchTaskResultSchema)` to create a new message.
  */
 export const BatchTaskResultSchema: GenMessage<BatchTaskResult> = /*@__PURE__*/
-  messageDesc(file_taskyard_v1_task_service, 27);
+  messageDesc(file_taskyard_v1_task_service, 29);
 
 /**
  * Request of BatchCancelTasks: `ids` or `filter` (an AIP-160 filter, at most 1,000 matches).
@@ -1079,7 +1137,7 @@ export type BatchCancelTasksRequest = Message<"taskyard.v1.BatchCancelTasksReque
  * Use `create(BatchCancelTasksRequestSchema)` to create a new message.
  */
 export const BatchCancelTasksRequestSchema: GenMessage<BatchCancelTasksRequest> = /*@__PURE__*/
-  messageDesc(file_taskyard_v1_task_service, 28);
+  messageDesc(file_taskyard_v1_task_service, 30);
 
 /**
  * Response of BatchCancelTasks.
@@ -1100,7 +1158,7 @@ export type BatchCancelTasksResponse = Message<"taskyard.v1.BatchCancelTasksResp
  * Use `create(BatchCancelTasksResponseSchema)` to create a new message.
  */
 export const BatchCancelTasksResponseSchema: GenMessage<BatchCancelTasksResponse> = /*@__PURE__*/
-  messageDesc(file_taskyard_v1_task_service, 29);
+  messageDesc(file_taskyard_v1_task_service, 31);
 
 /**
  * Request of BatchRetryTasks.
@@ -1135,7 +1193,7 @@ export type BatchRetryTasksRequest = Message<"taskyard.v1.BatchRetryTasksRequest
  * Use `create(BatchRetryTasksRequestSchema)` to create a new message.
  */
 export const BatchRetryTasksRequestSchema: GenMessage<BatchRetryTasksRequest> = /*@__PURE__*/
-  messageDesc(file_taskyard_v1_task_service, 30);
+  messageDesc(file_taskyard_v1_task_service, 32);
 
 /**
  * Response of BatchRetryTasks.
@@ -1156,7 +1214,7 @@ export type BatchRetryTasksResponse = Message<"taskyard.v1.BatchRetryTasksRespon
  * Use `create(BatchRetryTasksResponseSchema)` to create a new message.
  */
 export const BatchRetryTasksResponseSchema: GenMessage<BatchRetryTasksResponse> = /*@__PURE__*/
-  messageDesc(file_taskyard_v1_task_service, 31);
+  messageDesc(file_taskyard_v1_task_service, 33);
 
 /**
  * Request of BatchArchiveTasks.
@@ -1184,7 +1242,7 @@ export type BatchArchiveTasksRequest = Message<"taskyard.v1.BatchArchiveTasksReq
  * Use `create(BatchArchiveTasksRequestSchema)` to create a new message.
  */
 export const BatchArchiveTasksRequestSchema: GenMessage<BatchArchiveTasksRequest> = /*@__PURE__*/
-  messageDesc(file_taskyard_v1_task_service, 32);
+  messageDesc(file_taskyard_v1_task_service, 34);
 
 /**
  * Response of BatchArchiveTasks.
@@ -1205,7 +1263,7 @@ export type BatchArchiveTasksResponse = Message<"taskyard.v1.BatchArchiveTasksRe
  * Use `create(BatchArchiveTasksResponseSchema)` to create a new message.
  */
 export const BatchArchiveTasksResponseSchema: GenMessage<BatchArchiveTasksResponse> = /*@__PURE__*/
-  messageDesc(file_taskyard_v1_task_service, 33);
+  messageDesc(file_taskyard_v1_task_service, 35);
 
 /**
  * Request of BatchUnarchiveTasks.
@@ -1233,7 +1291,7 @@ export type BatchUnarchiveTasksRequest = Message<"taskyard.v1.BatchUnarchiveTask
  * Use `create(BatchUnarchiveTasksRequestSchema)` to create a new message.
  */
 export const BatchUnarchiveTasksRequestSchema: GenMessage<BatchUnarchiveTasksRequest> = /*@__PURE__*/
-  messageDesc(file_taskyard_v1_task_service, 34);
+  messageDesc(file_taskyard_v1_task_service, 36);
 
 /**
  * Response of BatchUnarchiveTasks.
@@ -1254,7 +1312,7 @@ export type BatchUnarchiveTasksResponse = Message<"taskyard.v1.BatchUnarchiveTas
  * Use `create(BatchUnarchiveTasksResponseSchema)` to create a new message.
  */
 export const BatchUnarchiveTasksResponseSchema: GenMessage<BatchUnarchiveTasksResponse> = /*@__PURE__*/
-  messageDesc(file_taskyard_v1_task_service, 35);
+  messageDesc(file_taskyard_v1_task_service, 37);
 
 /**
  * Request of BatchDeleteTasks.
@@ -1289,7 +1347,7 @@ export type BatchDeleteTasksRequest = Message<"taskyard.v1.BatchDeleteTasksReque
  * Use `create(BatchDeleteTasksRequestSchema)` to create a new message.
  */
 export const BatchDeleteTasksRequestSchema: GenMessage<BatchDeleteTasksRequest> = /*@__PURE__*/
-  messageDesc(file_taskyard_v1_task_service, 36);
+  messageDesc(file_taskyard_v1_task_service, 38);
 
 /**
  * Response of BatchDeleteTasks.
@@ -1310,7 +1368,7 @@ export type BatchDeleteTasksResponse = Message<"taskyard.v1.BatchDeleteTasksResp
  * Use `create(BatchDeleteTasksResponseSchema)` to create a new message.
  */
 export const BatchDeleteTasksResponseSchema: GenMessage<BatchDeleteTasksResponse> = /*@__PURE__*/
-  messageDesc(file_taskyard_v1_task_service, 37);
+  messageDesc(file_taskyard_v1_task_service, 39);
 
 /**
  * Request of BatchUpdateTaskTags.
@@ -1352,7 +1410,7 @@ export type BatchUpdateTaskTagsRequest = Message<"taskyard.v1.BatchUpdateTaskTag
  * Use `create(BatchUpdateTaskTagsRequestSchema)` to create a new message.
  */
 export const BatchUpdateTaskTagsRequestSchema: GenMessage<BatchUpdateTaskTagsRequest> = /*@__PURE__*/
-  messageDesc(file_taskyard_v1_task_service, 38);
+  messageDesc(file_taskyard_v1_task_service, 40);
 
 /**
  * Response of BatchUpdateTaskTags.
@@ -1373,7 +1431,7 @@ export type BatchUpdateTaskTagsResponse = Message<"taskyard.v1.BatchUpdateTaskTa
  * Use `create(BatchUpdateTaskTagsResponseSchema)` to create a new message.
  */
 export const BatchUpdateTaskTagsResponseSchema: GenMessage<BatchUpdateTaskTagsResponse> = /*@__PURE__*/
-  messageDesc(file_taskyard_v1_task_service, 39);
+  messageDesc(file_taskyard_v1_task_service, 41);
 
 /**
  * Request of BatchMoveTasksToProject.
@@ -1408,7 +1466,7 @@ export type BatchMoveTasksToProjectRequest = Message<"taskyard.v1.BatchMoveTasks
  * Use `create(BatchMoveTasksToProjectRequestSchema)` to create a new message.
  */
 export const BatchMoveTasksToProjectRequestSchema: GenMessage<BatchMoveTasksToProjectRequest> = /*@__PURE__*/
-  messageDesc(file_taskyard_v1_task_service, 40);
+  messageDesc(file_taskyard_v1_task_service, 42);
 
 /**
  * Response of BatchMoveTasksToProject.
@@ -1429,7 +1487,7 @@ export type BatchMoveTasksToProjectResponse = Message<"taskyard.v1.BatchMoveTask
  * Use `create(BatchMoveTasksToProjectResponseSchema)` to create a new message.
  */
 export const BatchMoveTasksToProjectResponseSchema: GenMessage<BatchMoveTasksToProjectResponse> = /*@__PURE__*/
-  messageDesc(file_taskyard_v1_task_service, 41);
+  messageDesc(file_taskyard_v1_task_service, 43);
 
 /**
  * Request of BatchSetTaskVisibility.
@@ -1464,7 +1522,7 @@ export type BatchSetTaskVisibilityRequest = Message<"taskyard.v1.BatchSetTaskVis
  * Use `create(BatchSetTaskVisibilityRequestSchema)` to create a new message.
  */
 export const BatchSetTaskVisibilityRequestSchema: GenMessage<BatchSetTaskVisibilityRequest> = /*@__PURE__*/
-  messageDesc(file_taskyard_v1_task_service, 42);
+  messageDesc(file_taskyard_v1_task_service, 44);
 
 /**
  * Response of BatchSetTaskVisibility.
@@ -1485,7 +1543,7 @@ export type BatchSetTaskVisibilityResponse = Message<"taskyard.v1.BatchSetTaskVi
  * Use `create(BatchSetTaskVisibilityResponseSchema)` to create a new message.
  */
 export const BatchSetTaskVisibilityResponseSchema: GenMessage<BatchSetTaskVisibilityResponse> = /*@__PURE__*/
-  messageDesc(file_taskyard_v1_task_service, 43);
+  messageDesc(file_taskyard_v1_task_service, 45);
 
 /**
  * Request of BatchPublishTasks.
@@ -1513,7 +1571,7 @@ export type BatchPublishTasksRequest = Message<"taskyard.v1.BatchPublishTasksReq
  * Use `create(BatchPublishTasksRequestSchema)` to create a new message.
  */
 export const BatchPublishTasksRequestSchema: GenMessage<BatchPublishTasksRequest> = /*@__PURE__*/
-  messageDesc(file_taskyard_v1_task_service, 44);
+  messageDesc(file_taskyard_v1_task_service, 46);
 
 /**
  * Response of BatchPublishTasks.
@@ -1534,7 +1592,7 @@ export type BatchPublishTasksResponse = Message<"taskyard.v1.BatchPublishTasksRe
  * Use `create(BatchPublishTasksResponseSchema)` to create a new message.
  */
 export const BatchPublishTasksResponseSchema: GenMessage<BatchPublishTasksResponse> = /*@__PURE__*/
-  messageDesc(file_taskyard_v1_task_service, 45);
+  messageDesc(file_taskyard_v1_task_service, 47);
 
 /**
  * Request of BatchResetTasks.
@@ -1576,7 +1634,7 @@ export type BatchResetTasksRequest = Message<"taskyard.v1.BatchResetTasksRequest
  * Use `create(BatchResetTasksRequestSchema)` to create a new message.
  */
 export const BatchResetTasksRequestSchema: GenMessage<BatchResetTasksRequest> = /*@__PURE__*/
-  messageDesc(file_taskyard_v1_task_service, 46);
+  messageDesc(file_taskyard_v1_task_service, 48);
 
 /**
  * Response of BatchResetTasks.
@@ -1597,7 +1655,7 @@ export type BatchResetTasksResponse = Message<"taskyard.v1.BatchResetTasksRespon
  * Use `create(BatchResetTasksResponseSchema)` to create a new message.
  */
 export const BatchResetTasksResponseSchema: GenMessage<BatchResetTasksResponse> = /*@__PURE__*/
-  messageDesc(file_taskyard_v1_task_service, 47);
+  messageDesc(file_taskyard_v1_task_service, 49);
 
 /**
  * Request of BatchUpdateTasks.
@@ -1618,7 +1676,7 @@ export type BatchUpdateTasksRequest = Message<"taskyard.v1.BatchUpdateTasksReque
  * Use `create(BatchUpdateTasksRequestSchema)` to create a new message.
  */
 export const BatchUpdateTasksRequestSchema: GenMessage<BatchUpdateTasksRequest> = /*@__PURE__*/
-  messageDesc(file_taskyard_v1_task_service, 48);
+  messageDesc(file_taskyard_v1_task_service, 50);
 
 /**
  * Response of BatchUpdateTasks.
@@ -1639,7 +1697,7 @@ export type BatchUpdateTasksResponse = Message<"taskyard.v1.BatchUpdateTasksResp
  * Use `create(BatchUpdateTasksResponseSchema)` to create a new message.
  */
 export const BatchUpdateTasksResponseSchema: GenMessage<BatchUpdateTasksResponse> = /*@__PURE__*/
-  messageDesc(file_taskyard_v1_task_service, 49);
+  messageDesc(file_taskyard_v1_task_service, 51);
 
 /**
  * Create, inspect and steer long-running tasks. Every RPC is scoped to the caller's tenant;
@@ -1709,6 +1767,17 @@ export const TaskService: GenService<{
     methodKind: "unary";
     input: typeof GetTaskFilterOptionsRequestSchema;
     output: typeof GetTaskFilterOptionsResponseSchema;
+  },
+  /**
+   * Lists the task types workers registered in the caller's tenant (docs/workers.md), by type
+   * name, with how many of their workers are online. CreateTask accepts only these types.
+   *
+   * @generated from rpc taskyard.v1.TaskService.ListTaskTypes
+   */
+  listTaskTypes: {
+    methodKind: "unary";
+    input: typeof ListTaskTypesRequestSchema;
+    output: typeof ListTaskTypesResponseSchema;
   },
   /**
    * Updates the fields named in `update_mask`. Spec fields only while PENDING unless `force`.

@@ -13,6 +13,7 @@ import { TasksExactKeysAndParentIndex1795490000000 } from "./1795490000000-tasks
 import { TasksExecutionAttempt1795490000001 } from "./1795490000001-tasks-execution-attempt.js";
 import { TasksVisibility1795500000000 } from "./1795500000000-tasks-visibility.js";
 import { CreateRateBuckets1795500000001 } from "./1795500000001-create-rate-buckets.js";
+import { CreateTaskTypes1795510000000 } from "./1795510000000-create-task-types.js";
 
 export const MIGRATIONS = [
   CreateTasks1795420800000,
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   TasksExecutionAttempt1795490000001,
   TasksVisibility1795500000000,
   CreateRateBuckets1795500000001,
+  CreateTaskTypes1795510000000,
 ];

@@ -1,5 +1,5 @@
 /**
- * Writes handler progress to MySQL at a bounded rate: at most one write per interval, the
+ * Sends handler progress to Taskyard (ReportTaskProgress) at a bounded rate: at most one write per interval, the
  * latest value always written eventually (a trailing write), and `flush()` writes what is
  * pending at once (before the handler's end is recorded).
  */
@@ -36,9 +36,4 @@ export class ProgressWriter {
     }
     return this.inflight;
   }
-}
-
-export function percentOf(current: number, total: number): number {
-  if (total <= 0) return 0;
-  return Math.min(100, Math.max(0, Math.round((current / total) * 10_000) / 100));
 }

@@ -1,0 +1,64 @@
+/**
+ * The registry's use cases: workers register (and refresh) the types they serve per queue and
+ * learn where to poll; clients list the types of their tenant. Transport-free; rpc/ validates
+ * the shapes first (worker-validate.ts).
+ */
+import { InvalidArgumentError } from "../domain/errors.js";
+import type { QueueRepository } from "../queues/repository.js";
+import { DEFAULT_QUEUE, type Queue } from "../queues/types.js";
+import { decodeToken, encodeToken } from "../tasks/page-tokens.js";
+import type { Caller } from "../tasks/types.js";
+import type { TaskTypeRepository } from "./repository.js";
+import { handlerTaskQueue, type TaskType, type WorkerAssignment, type WorkerRegistration } from "./types.js";
+
+/** Worker rows unseen this long are deleted (their types stay). */
+const FORGET_AFTER_MS = 7 * 24 * 3600_000;
+
+export interface TaskTypeServiceDeps {
+  types: TaskTypeRepository;
+  queues: QueueRepository;
+  /** A worker unseen this long is offline. */
+  ttlMs: number;
+}
+
+export class TaskTypeService {
+  constructor(private readonly deps: TaskTypeServiceDeps) {}
+
+  get ttlMs(): number {
+    return this.deps.ttlMs;
+  }
+
+  async register(caller: Caller, reg: WorkerRegistration): Promise<WorkerAssignment[]> {
+    const queues: Queue[] = [];
+    for (const [i, name] of reg.queues.entries()) {
+      const queue = name === DEFAULT_QUEUE ? await this.deps.queues.ensureDefault(caller.tenant) : await this.deps.queues.get(caller.tenant, name);
+      if (!queue) throw new InvalidArgumentError(`queues[${i}]: queue "${name}" does not exist (create it with QueueService.CreateQueue)`, `queues[${i}]`);
+      queues.push(queue);
+    }
+    const now = new Date();
+    await this.deps.types.register(caller.tenant, reg, now);
+    await this.deps.types.forgetWorkersBefore(caller.tenant, new Date(now.getTime() - FORGET_AFTER_MS));
+    return queues.flatMap((q) => reg.types.map((t) => ({ queue: q.name, type: t.type, temporalTaskQueue: handlerTaskQueue(q.temporalTaskQueue, caller.tenant, t.type) })));
+  }
+
+  unregister(caller: Caller, workerId: string): Promise<void> {
+    return this.deps.types.unregister(caller.tenant, workerId);
+  }
+
+  async list(caller: Caller, pageSize: number, pageToken: string): Promise<{ types: TaskType[]; nextPageToken: string }> {
+    const after = pageToken ? decodeToken(pageToken, "tt") : undefined;
+    const rows = await this.deps.types.list(caller.tenant, this.onlineSince(), pageSize + 1, after);
+    const types = rows.slice(0, pageSize);
+    const last = types.at(-1);
+    return { types, nextPageToken: rows.length > pageSize && last ? encodeToken("tt", last.type) : "" };
+  }
+
+  /** Workers online that serve `queue` (GetQueueStats.workers_watching). */
+  workersOnQueue(tenant: string, queue: string): Promise<number> {
+    return this.deps.types.workersOnQueue(tenant, queue, this.onlineSince());
+  }
+
+  private onlineSince(): Date {
+    return new Date(Date.now() - this.deps.ttlMs);
+  }
+}

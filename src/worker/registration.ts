@@ -1,0 +1,33 @@
+/** Handlers as the registry sees them: a RegisterWorker request (schemas and defaults travel with it). */
+import { create } from "@bufbuild/protobuf";
+import { RegisterWorkerRequestSchema, type RegisterWorkerRequest } from "../gen/taskyard/v1/worker_service_pb.js";
+import { msToDuration } from "../rpc/convert.js";
+import type { TaskTypeSpec } from "../task-types/types.js";
+import type { TaskHandler } from "./handler.js";
+
+/** A handler's type as the registry stores it (for fixtures that register without a worker). */
+export function specOf(h: TaskHandler): TaskTypeSpec {
+  return { type: h.type, description: h.description, paramsSchema: h.paramsSchema, resultSchema: h.resultSchema, retryPolicy: h.defaults?.retryPolicy ?? {}, timeouts: h.defaults?.timeouts ?? {} };
+}
+
+export function registrationOf(workerId: string, identity: string, sdk: string, queues: readonly string[], handlers: readonly TaskHandler[]): RegisterWorkerRequest {
+  return create(RegisterWorkerRequestSchema, {
+    workerId,
+    identity,
+    sdk,
+    queues: [...queues],
+    taskTypes: handlers.map((h) => {
+      const rp = h.defaults?.retryPolicy ?? {};
+      const to = h.defaults?.timeouts ?? {};
+      const dur = (ms: number | undefined) => (ms !== undefined ? msToDuration(ms) : undefined);
+      return {
+        type: h.type,
+        description: h.description,
+        paramsSchema: h.paramsSchema,
+        resultSchema: h.resultSchema,
+        retryPolicy: { maxAttempts: rp.maxAttempts ?? 0, initialBackoff: dur(rp.initialBackoffMs), maxBackoff: dur(rp.maxBackoffMs), backoffMultiplier: rp.backoffMultiplier ?? 0 },
+        timeouts: { startToClose: dur(to.startToCloseMs), heartbeat: dur(to.heartbeatMs) },
+      };
+    }),
+  });
+}

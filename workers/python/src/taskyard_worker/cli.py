@@ -1,0 +1,66 @@
+"""`python -m taskyard_worker --handlers mymodule[,other]`: run a Worker for some modules."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from ._version import __version__
+from .config import ENV_HELP, split_list
+from .loader import LoadError, load_handlers
+from .worker import Worker, WorkerStartupError
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m taskyard_worker",
+        description=(
+            "Run a Taskyard worker: import the given modules, collect every module-level "
+            "@handler, register them with Taskyard (RegisterWorker) and run their activities on "
+            "Temporal until SIGINT/SIGTERM."
+        ),
+        epilog=ENV_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument(
+        "--handlers", required=True, metavar="MODULES",
+        help="comma-separated modules defining handlers: dotted names (mypkg.tasks) or .py file paths",
+    )
+    p.add_argument(
+        "--queues", metavar="QUEUES",
+        help="comma-separated Taskyard queues to serve (default: $TASKYARD_WORKER_QUEUES, else `default`)",
+    )
+    p.add_argument(
+        "--concurrency", type=int, default=10, metavar="N",
+        help="most tasks run at once per Temporal task queue (default 10)",
+    )
+    p.add_argument("--log-level", default="INFO", help="logging level (default INFO)")
+    p.add_argument("--version", action="version", version=f"taskyard-worker {__version__}")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    logging.basicConfig(
+        level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    if args.concurrency < 1:
+        print("error: --concurrency must be at least 1", file=sys.stderr)
+        return 2
+    specs = split_list(args.handlers)
+    if not specs:
+        print("error: --handlers names no module", file=sys.stderr)
+        return 2
+    try:
+        handlers = load_handlers(specs)
+    except LoadError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    queues = split_list(args.queues) or None
+    try:
+        Worker(handlers, queues, max_concurrent=args.concurrency).run()
+    except WorkerStartupError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    return 0
