@@ -3,9 +3,8 @@
  * learn where to poll; clients list the types of their tenant. Transport-free; rpc/ validates
  * the shapes first (worker-validate.ts).
  */
-import { InvalidArgumentError } from "../domain/errors.js";
 import type { QueueRepository } from "../queues/repository.js";
-import { DEFAULT_QUEUE, type Queue } from "../queues/types.js";
+import { DEFAULT_QUEUE, defaultTemporalTaskQueue, type Queue } from "../queues/types.js";
 import { decodeToken, encodeToken } from "../tasks/page-tokens.js";
 import type { Caller } from "../tasks/types.js";
 import type { TaskTypeRepository } from "./repository.js";
@@ -28,12 +27,15 @@ export class TaskTypeService {
     return this.deps.ttlMs;
   }
 
+  /**
+   * A queue that does not exist yet is served under its default Temporal task queue (workers may
+   * start before an admin creates their queue, as they could always).
+   */
   async register(caller: Caller, reg: WorkerRegistration): Promise<WorkerAssignment[]> {
-    const queues: Queue[] = [];
-    for (const [i, name] of reg.queues.entries()) {
+    const queues: Array<Pick<Queue, "name" | "temporalTaskQueue">> = [];
+    for (const name of reg.queues) {
       const queue = name === DEFAULT_QUEUE ? await this.deps.queues.ensureDefault(caller.tenant) : await this.deps.queues.get(caller.tenant, name);
-      if (!queue) throw new InvalidArgumentError(`queues[${i}]: queue "${name}" does not exist (create it with QueueService.CreateQueue)`, `queues[${i}]`);
-      queues.push(queue);
+      queues.push(queue ?? { name, temporalTaskQueue: defaultTemporalTaskQueue(name) });
     }
     const now = new Date();
     await this.deps.types.register(caller.tenant, reg, now);

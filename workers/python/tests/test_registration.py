@@ -8,7 +8,7 @@ import httpx
 import pytest
 from pydantic import BaseModel
 
-import taskyard_worker.worker as worker_module
+import taskyard_worker.temporal as temporal_module
 from taskyard_worker import Handler, TaskContext, Worker, WorkerStartupError, handler
 from taskyard_worker.api import ApiError, TaskyardApi
 from taskyard_worker.durations import format_duration, parse_duration
@@ -187,7 +187,7 @@ async def test_serve_unregisters_when_temporal_is_unreachable(
         seen.update(address=address, **kwargs)
         raise RuntimeError("connection refused")
 
-    monkeypatch.setattr(worker_module.temporalio.client.Client, "connect", connect)
+    monkeypatch.setattr(temporal_module.temporalio.client.Client, "connect", connect)
     w = Worker([scan], taskyard_url="http://taskyard.test", temporal_address="t:1",
                http_transport=httpx.MockTransport(fake.handle))
     with pytest.raises(WorkerStartupError, match="cannot connect to Temporal at t:1 .namespace taskyard."):

@@ -23,7 +23,8 @@ export const file_taskyard_v1_worker_service: GenFile = /*@__PURE__*/
  */
 export type TaskType = Message<"taskyard.v1.TaskType"> & {
   /**
-   * The task `type`, e.g. `video.analyze`: 1–128 characters of `[A-Za-z0-9._-]`, starting with a letter.
+   * The task `type`, e.g. `video.analyze`: 1–128 characters of letters, digits, `_ . : -`,
+   * starting with a letter or digit.
    *
    * @generated from field: string type = 1;
    */
@@ -128,7 +129,8 @@ export type RegisterWorkerRequest = Message<"taskyard.v1.RegisterWorkerRequest">
   identity: string;
 
   /**
-   * Taskyard queues it serves (each must exist; `default` always does). Empty = `default`.
+   * Taskyard queues it serves; empty = `default`. A queue not created yet is served under its
+   * default Temporal task queue (`taskyard.<queue>`).
    *
    * @generated from field: repeated string queues = 3;
    */

@@ -9,7 +9,7 @@ import sys
 from ._version import __version__
 from .config import ENV_HELP, split_list
 from .loader import LoadError, load_handlers
-from .worker import Worker, WorkerStartupError
+from .worker import Worker
 
 
 def parser() -> argparse.ArgumentParser:
@@ -45,6 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(
         level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # not a line per API call
     if args.concurrency < 1:
         print("error: --concurrency must be at least 1", file=sys.stderr)
         return 2
@@ -58,9 +59,5 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {err}", file=sys.stderr)
         return 2
     queues = split_list(args.queues) or None
-    try:
-        Worker(handlers, queues, max_concurrent=args.concurrency).run()
-    except WorkerStartupError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 1
+    Worker(handlers, queues, max_concurrent=args.concurrency).run()  # SystemExit on start-up errors
     return 0

@@ -9,28 +9,23 @@ import signal
 import socket
 import uuid
 from collections.abc import Iterable
-from datetime import timedelta
 from typing import Any
 
 import httpx
-import temporalio.client
 import temporalio.worker
 
+from . import temporal
 from ._version import SDK
 from .api import ApiError, TaskyardApi
 from .config import DEFAULT_TASKYARD_URL, DEFAULT_TEMPORAL_ADDRESS, env_queues, env_str
 from .durations import parse_duration
 from .handler import Handler
-from .runner import Runtime, build_activity
+from .runner import Runtime
+from .temporal import WorkerStartupError
 
 log = logging.getLogger("taskyard_worker")
 
-THROTTLE = timedelta(milliseconds=500)
-GRACEFUL_SHUTDOWN = timedelta(seconds=10)
-
-
-class WorkerStartupError(RuntimeError):
-    """The worker could not start (registration refused, Temporal unreachable, …)."""
+__all__ = ["Worker", "WorkerStartupError"]
 
 
 class Worker:
@@ -68,9 +63,10 @@ class Worker:
         self.worker_id = str(uuid.uuid4())
         self.heartbeat_interval_s = 30.0
         self._transport = http_transport
-        self._stop: asyncio.Event | None = None
-        self._done: asyncio.Event | None = None
-        self.started = asyncio.Event()
+        self._stop = asyncio.Event()
+        self._serving = False
+        self._done = asyncio.Event()
+        self.started = asyncio.Event()  # set once polling Temporal
 
     def registration_body(self) -> dict[str, Any]:
         """The RegisterWorker request (proto JSON)."""
@@ -92,7 +88,8 @@ class Worker:
 
     async def serve(self) -> None:
         """Registers, polls Temporal until shutdown() (or a worker fails), then unregisters."""
-        self._stop, self._done = asyncio.Event(), asyncio.Event()
+        self._serving = True
+        self._done.clear()
         api = TaskyardApi(self.taskyard_url, self.token, transport=self._transport)
         registered = False
         try:
@@ -109,23 +106,27 @@ class Worker:
                 except Exception as err:  # best effort
                     log.warning("UnregisterWorker failed: %s", err)
             await api.aclose()
+            self._serving = False
             self._done.set()
 
     async def shutdown(self) -> None:
         """Stops serve() gracefully (running tasks get ~10 s) and waits for it to end."""
-        if self._stop is None or self._done is None:
-            return
         self._stop.set()
-        await self._done.wait()
+        if self._serving:
+            await self._done.wait()
 
     def run(self) -> None:
-        """Runs serve() until SIGINT/SIGTERM (blocking)."""
+        """Runs serve() until SIGINT/SIGTERM (blocking). A start-up failure exits the process
+        with its message (SystemExit)."""
         if not logging.getLogger().handlers:
             logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+            logging.getLogger("httpx").setLevel(logging.WARNING)  # not a line per API call
         try:
             asyncio.run(self._serve_until_signal())
         except KeyboardInterrupt:
             pass
+        except WorkerStartupError as err:
+            raise SystemExit(f"error: {err}") from None
 
     async def _serve_until_signal(self) -> None:
         loop = asyncio.get_running_loop()
@@ -135,7 +136,7 @@ class Worker:
         def on_signal() -> None:
             nonlocal signals
             signals += 1
-            if signals == 1 and self._stop is not None:
+            if signals == 1:
                 log.info("stopping (signal again to force)")
                 self._stop.set()
             elif main is not None:
@@ -153,45 +154,13 @@ class Worker:
         rt.progress_interval_s = max(0.0, parse_duration(resp.get("progressInterval"), 1.0))
 
     async def _temporal_workers(self, resp: dict[str, Any], rt: Runtime) -> list[temporalio.worker.Worker]:
+        by_queue = temporal.group_assignments(resp.get("assignments") or [], self.handlers)
         namespace = self.temporal_namespace or resp.get("temporalNamespace") or "default"
-        by_queue: dict[str, dict[str, Handler]] = {}
-        for a in resp.get("assignments") or []:
-            h = self.handlers.get(a.get("type", ""))
-            queue = a.get("temporalTaskQueue")
-            if h is None or not queue:
-                log.warning("ignoring assignment %s", a)
-                continue
-            by_queue.setdefault(queue, {})[h.type] = h
-        if not by_queue:
-            raise WorkerStartupError("RegisterWorker answered no assignments for the registered types")
-        try:
-            client = await temporalio.client.Client.connect(
-                self.temporal_address, namespace=namespace, identity=self.identity
-            )
-        except Exception as err:
-            raise WorkerStartupError(
-                f"cannot connect to Temporal at {self.temporal_address} (namespace {namespace}): {err}"
-            ) from err
+        client = await temporal.connect(self.temporal_address, namespace, self.identity)
         log.info("worker %s registered; Temporal %s namespace %s", self.worker_id, self.temporal_address, namespace)
-        workers = []
-        for queue, handlers in by_queue.items():
-            log.info("polling %s for %s", queue, ", ".join(sorted(handlers)))
-            workers.append(
-                temporalio.worker.Worker(
-                    client,
-                    task_queue=queue,
-                    activities=[build_activity(h, rt) for h in handlers.values()],
-                    max_concurrent_activities=self.max_concurrent,
-                    max_heartbeat_throttle_interval=THROTTLE,
-                    default_heartbeat_throttle_interval=THROTTLE,
-                    graceful_shutdown_timeout=GRACEFUL_SHUTDOWN,
-                    identity=self.identity,
-                )
-            )
-        return workers
+        return temporal.build_workers(client, by_queue, rt, max_concurrent=self.max_concurrent, identity=self.identity)
 
     async def _run(self, workers: list[temporalio.worker.Worker], api: TaskyardApi, rt: Runtime) -> None:
-        assert self._stop is not None
         running = [asyncio.create_task(w.run()) for w in workers]
         heartbeat = asyncio.create_task(self._heartbeat(api, rt))
         stop = asyncio.create_task(self._stop.wait())
