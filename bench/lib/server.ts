@@ -65,7 +65,7 @@ export async function startBenchServer(opts: { poolSize?: number } = {}): Promis
     const client = await connectClient(config.temporal);
     stops.push(() => client.connection.close());
     // The demo types, registered as their worker would (none runs: nothing executes).
-    await new TaskTypeRepository(dataSource.manager).register("default", { workerId: "bench", identity: "bench", sdk: "bench", queues: [], types: DEMO_HANDLERS.map(specOf) }, new Date());
+    await new TaskTypeRepository(dataSource.manager).register("default", { workerId: "bench", identity: "bench", sdk: "bench", types: DEMO_HANDLERS.map(specOf) }, [], new Date());
     const api = await startApi({ config, dataSource, client, logger });
     stops.push(() => api.stop());
     const baseUrl = `http://127.0.0.1:${api.port}`;

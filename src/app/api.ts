@@ -66,7 +66,7 @@ export async function startApi({ config, dataSource, client, logger }: ApiDeps):
   const queues = new QueueRepository(dataSource.manager);
   const typeRepository = new TaskTypeRepository(dataSource.manager);
   const types = new TaskTypeCatalog(typeRepository);
-  const taskTypes = new TaskTypeService({ types: typeRepository, queues, ttlMs: config.workerTtlMs });
+  const taskTypes = new TaskTypeService({ types: typeRepository, queues, catalog: types, ttlMs: config.workerTtlMs });
   const queries = new TaskQueryRepository(dataSource.manager);
   const reads = new TaskQueryService({ tasks, queries });
   const service = new TaskService({
@@ -79,7 +79,7 @@ export async function startApi({ config, dataSource, client, logger }: ApiDeps):
     types,
     onEnqueued: () => dispatcher.wake(),
   });
-  const queueService = new QueueService({ queues, tasks, watchers: { count: (queue) => taskTypes.workersOnQueue(queue.tenant, queue.name) }, onEnqueued: () => dispatcher.wake() });
+  const queueService = new QueueService({ queues, tasks, watchers: { count: (queue) => taskTypes.workersOn(queue) }, onEnqueued: () => dispatcher.wake() });
   const reconciler = new Reconciler({
     tasks,
     lifecycle,

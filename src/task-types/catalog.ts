@@ -2,7 +2,9 @@
  * What CreateTask, BatchCreateTasks, UpdateTask and CloneTask ask of the registry: is the type
  * registered in the caller's tenant, what are its defaults, do the params match its schema.
  * Registered specs are cached for a few seconds per process (creates are the hot path); a miss is
- * never cached, so a type is usable as soon as its first worker registered it.
+ * never cached, so a type is usable as soon as its first worker registered it, and a registration
+ * through this process drops its cached spec (other replicas see a changed schema within
+ * CACHE_MS).
  */
 import { InvalidArgumentError } from "../domain/errors.js";
 import type { JsonObject, TaskDefaults } from "../tasks/types.js";
@@ -40,6 +42,11 @@ export class TaskTypeCatalog {
       specs.set(type, await this.require(tenant, type, "task.type").catch(() => undefined));
     }
     return (type) => defaultsOf(specs.get(type));
+  }
+
+  /** Drops the cached specs of `types` in `tenant` (a worker re-registered them). */
+  forget(tenant: string, types: readonly string[]): void {
+    for (const type of types) this.cache.delete(`${tenant}\u0000${type}`);
   }
 
   /** Checks `params` against the type's schema; `field` is where the params sit in the request. */

@@ -6,7 +6,7 @@ import type { EntityManager } from "typeorm";
 import { dbCall } from "../infra/db/errors.js";
 import { json } from "../tasks/mapping.js";
 import type { JsonObject } from "../tasks/types.js";
-import type { TaskType, TaskTypeSpec, WorkerRegistration } from "./types.js";
+import type { ServedQueue, TaskType, TaskTypeSpec, WorkerRegistration } from "./types.js";
 
 interface TypeRow {
   type: string;
@@ -33,7 +33,7 @@ export class TaskTypeRepository {
   constructor(private readonly manager: EntityManager) {}
 
   /** Records a worker's registration: its types' specs and one row per (type, queue), seen now. */
-  async register(tenant: string, reg: WorkerRegistration, now: Date): Promise<void> {
+  async register(tenant: string, reg: Omit<WorkerRegistration, "queues">, queues: readonly ServedQueue[], now: Date): Promise<void> {
     await dbCall(() =>
       this.manager.transaction(async (tx) => {
         for (const t of [...reg.types].sort((a, b) => a.type.localeCompare(b.type))) {
@@ -49,10 +49,10 @@ export class TaskTypeRepository {
           );
         }
         await tx.query(`DELETE FROM task_type_workers WHERE tenant = ? AND worker_id = ?`, [tenant, reg.workerId]);
-        const rows = reg.types.flatMap((t) => reg.queues.map((queue) => [tenant, t.type, queue, reg.workerId, reg.identity, reg.sdk, now]));
+        const rows = reg.types.flatMap((t) => queues.map((q) => [tenant, t.type, q.name, q.temporalTaskQueue, reg.workerId, reg.identity, reg.sdk, now]));
         if (rows.length > 0) {
           await tx.query(
-            `INSERT INTO task_type_workers (tenant, type, queue, worker_id, identity, sdk, last_seen_time) VALUES ${rows.map(() => "(?, ?, ?, ?, ?, ?, ?)").join(", ")}`,
+            `INSERT INTO task_type_workers (tenant, type, queue, task_queue, worker_id, identity, sdk, last_seen_time) VALUES ${rows.map(() => "(?, ?, ?, ?, ?, ?, ?, ?)").join(", ")}`,
             rows.flat(),
           );
         }
@@ -97,10 +97,13 @@ export class TaskTypeRepository {
     }));
   }
 
-  /** Distinct workers seen since `onlineSince` that serve `queue`. */
-  async workersOnQueue(tenant: string, queue: string, onlineSince: Date): Promise<number> {
+  /**
+   * Distinct workers seen since `onlineSince` that poll for `temporalTaskQueue` (a queue's own, or
+   * one it shares with other queues: their workers serve it too).
+   */
+  async workersOnTaskQueue(tenant: string, temporalTaskQueue: string, onlineSince: Date): Promise<number> {
     const rows = (await dbCall(() =>
-      this.manager.query(`SELECT COUNT(DISTINCT worker_id) AS n FROM task_type_workers WHERE tenant = ? AND queue = ? AND last_seen_time >= ?`, [tenant, queue, onlineSince]),
+      this.manager.query(`SELECT COUNT(DISTINCT worker_id) AS n FROM task_type_workers WHERE tenant = ? AND task_queue = ? AND last_seen_time >= ?`, [tenant, temporalTaskQueue, onlineSince]),
     )) as Array<{ n: number | string }>;
     return Number(rows[0]?.n ?? 0);
   }

@@ -7,8 +7,9 @@ import type { QueueRepository } from "../queues/repository.js";
 import { DEFAULT_QUEUE, defaultTemporalTaskQueue, type Queue } from "../queues/types.js";
 import { decodeToken, encodeToken } from "../tasks/page-tokens.js";
 import type { Caller } from "../tasks/types.js";
+import type { TaskTypeCatalog } from "./catalog.js";
 import type { TaskTypeRepository } from "./repository.js";
-import { handlerTaskQueue, type TaskType, type WorkerAssignment, type WorkerRegistration } from "./types.js";
+import { handlerTaskQueue, type ServedQueue, type TaskType, type WorkerAssignment, type WorkerRegistration } from "./types.js";
 
 /** Worker rows unseen this long are deleted (their types stay). */
 const FORGET_AFTER_MS = 7 * 24 * 3600_000;
@@ -16,6 +17,8 @@ const FORGET_AFTER_MS = 7 * 24 * 3600_000;
 export interface TaskTypeServiceDeps {
   types: TaskTypeRepository;
   queues: QueueRepository;
+  /** Told of every registration, so this replica's cached specs follow at once. */
+  catalog: TaskTypeCatalog;
   /** A worker unseen this long is offline. */
   ttlMs: number;
 }
@@ -32,13 +35,14 @@ export class TaskTypeService {
    * start before an admin creates their queue, as they could always).
    */
   async register(caller: Caller, reg: WorkerRegistration): Promise<WorkerAssignment[]> {
-    const queues: Array<Pick<Queue, "name" | "temporalTaskQueue">> = [];
+    const queues: ServedQueue[] = [];
     for (const name of reg.queues) {
       const queue = name === DEFAULT_QUEUE ? await this.deps.queues.ensureDefault(caller.tenant) : await this.deps.queues.get(caller.tenant, name);
       queues.push(queue ?? { name, temporalTaskQueue: defaultTemporalTaskQueue(name) });
     }
     const now = new Date();
-    await this.deps.types.register(caller.tenant, reg, now);
+    await this.deps.types.register(caller.tenant, reg, queues, now);
+    this.deps.catalog.forget(caller.tenant, reg.types.map((t) => t.type));
     await this.deps.types.forgetWorkersBefore(caller.tenant, new Date(now.getTime() - FORGET_AFTER_MS));
     return queues.flatMap((q) => reg.types.map((t) => ({ queue: q.name, type: t.type, temporalTaskQueue: handlerTaskQueue(q.temporalTaskQueue, caller.tenant, t.type) })));
   }
@@ -56,8 +60,8 @@ export class TaskTypeService {
   }
 
   /** Workers online that serve `queue` (GetQueueStats.workers_watching). */
-  workersOnQueue(tenant: string, queue: string): Promise<number> {
-    return this.deps.types.workersOnQueue(tenant, queue, this.onlineSince());
+  workersOn(queue: Queue): Promise<number> {
+    return this.deps.types.workersOnTaskQueue(queue.tenant, queue.temporalTaskQueue, this.onlineSince());
   }
 
   private onlineSince(): Date {

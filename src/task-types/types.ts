@@ -30,6 +30,12 @@ export interface WorkerRegistration {
   types: TaskTypeSpec[];
 }
 
+/** A queue a worker serves, with the Temporal task queue its handler task queues derive from. */
+export interface ServedQueue {
+  name: string;
+  temporalTaskQueue: string;
+}
+
 /** Where a worker polls the activities of one type on one queue. */
 export interface WorkerAssignment {
   queue: string;

@@ -33,7 +33,13 @@ import {
 } from "./render.js";
 
 const FULL = `${RELEASE}-taskyard`;
-const CI_FILES = ["ci/ha-values.yaml", "ci/external-secret-values.yaml", "ci/ingress-values.yaml", "ci/workers-only-values.yaml"];
+const CI_FILES = [
+  "ci/ha-values.yaml",
+  "ci/external-secret-values.yaml",
+  "ci/ingress-values.yaml",
+  "ci/workers-only-values.yaml",
+  "ci/own-image-worker-values.yaml",
+];
 const CASES: Record<string, RenderInput> = {
   "required values only": { values: REQUIRED_VALUES },
   ...Object.fromEntries(CI_FILES.map((f) => [f, { files: [f] }])),
@@ -96,12 +102,13 @@ describe("helm lint", () => {
     expect(r.ok).toBe(true);
   });
 
-  it("passes `helm lint --strict` on the chart defaults, reporting the two required values", async () => {
+  it("passes `helm lint --strict` on the chart defaults, reporting the required values", async () => {
     // Lint mode turns `fail` into a note, so charts with required values still lint.
     const r = await helmLint(helm);
     expect(r.ok).toBe(true);
     expect(r.output).toContain("database.url or database.existingSecret must be set");
     expect(r.output).toContain("temporal.address must be set");
+    expect(r.output).toContain("worker.credentials.existingSecret (or worker.groups.default.credentials.existingSecret) must name the Secret");
   });
 
   it("refuses to render the chart defaults alone, naming the missing database value", async () => {
@@ -265,16 +272,15 @@ describe("migration hook", () => {
 });
 
 describe("configuration flows into the environment", () => {
-  it("takes DATABASE_URL and TEMPORAL_API_KEY from existing Secrets via secretKeyRef in every role", () => {
+  it("takes TEMPORAL_API_KEY in every role, and DATABASE_URL in serve and migrate, from existing Secrets via secretKeyRef", () => {
     const ms = rendered["ci/external-secret-values.yaml"]!;
     expect(ofKind(ms, "Secret")).toEqual([]); // the chart stores no credential
     const containers = podTemplates(ms).flatMap(({ template }) => template.spec!.containers);
     expect(containers.map((c) => c.name).sort()).toEqual(["migrate", "serve", "worker"]);
     for (const c of containers) {
-      expect(env(c, "DATABASE_URL"), c.name).toEqual({
-        name: "DATABASE_URL",
-        valueFrom: { secretKeyRef: { name: "taskyard-credentials", key: "DATABASE_URL" } },
-      });
+      expect(env(c, "DATABASE_URL"), c.name).toEqual(
+        c.name === "worker" ? undefined : { name: "DATABASE_URL", valueFrom: { secretKeyRef: { name: "taskyard-credentials", key: "DATABASE_URL" } } },
+      );
       expect(env(c, "TEMPORAL_API_KEY")?.valueFrom?.secretKeyRef, c.name).toEqual({ name: "taskyard-credentials", key: "TEMPORAL_API_KEY" });
     }
     const data = find<IConfigMap>(ms, "ConfigMap", FULL).data!;
@@ -317,8 +323,9 @@ describe("configuration flows into the environment", () => {
       TASKYARD_HOST: "0.0.0.0",
       TASKYARD_PORT: "8080",
       LOG_LEVEL: "debug",
-      DATABASE_POOL_SIZE: "10",
       TASKYARD_MIGRATE_ON_START: "true",
+      TASKYARD_WORKFLOW_TASK_QUEUE: "taskyard.workflows",
+      TASKYARD_WORKER_TTL_MS: "30000",
       TEMPORAL_ADDRESS: "temporal-frontend.temporal:7233",
       TEMPORAL_NAMESPACE: "default",
       TEMPORAL_TLS: "false",
@@ -435,6 +442,181 @@ describe("workers", () => {
   });
 });
 
+describe("workers reach Taskyard's API, never the database", () => {
+  const workerDeployments = (ms: Manifest[]) =>
+    ofKind<IDeployment>(ms, "Deployment").filter((d) => d.metadata?.labels?.["app.kubernetes.io/component"] === "worker");
+
+  it.each(Object.keys(CASES))("worker pods of %s get no DATABASE_* variable and no database Secret", (name) => {
+    const ms = rendered[name]!;
+    const workers = workerDeployments(ms);
+    expect(workers.length).toBeGreaterThan(0);
+    const cm = find<IConfigMap>(ms, "ConfigMap", ms.find((m) => m.kind === "ConfigMap" && m.metadata.labels?.["app.kubernetes.io/component"] === undefined)!.metadata.name);
+    expect(Object.keys(cm.data ?? {}).filter((k) => k.startsWith("DATABASE_"))).toEqual([]);
+    for (const d of workers) {
+      const pod = d.spec!.template.spec!;
+      for (const c of pod.containers) {
+        const id = `${d.metadata?.name} ${c.name}`;
+        expect((c.env ?? []).map((e) => e.name).filter((n) => n.startsWith("DATABASE_")), id).toEqual([]);
+        const refs = (c.env ?? []).flatMap((e) => (e.valueFrom?.secretKeyRef ? [e.valueFrom.secretKeyRef] : []));
+        expect(refs.some((r) => r.name === "taskyard-db" || r.key === "DATABASE_URL" || r.key === "url"), id).toBe(false);
+        expect(c.envFrom, id).toEqual([{ configMapRef: { name: cm.metadata!.name } }]);
+      }
+    }
+  });
+
+  it("serve and the migration Job still get DATABASE_URL and DATABASE_POOL_SIZE", () => {
+    const ms = rendered["ci/ha-values.yaml"]!;
+    const serve = container(find<IDeployment>(ms, "Deployment", `${FULL}-serve`), "serve");
+    const migrate = container(find<IJob>(ms, "Job", `${FULL}-migrate`), "migrate");
+    for (const c of [serve, migrate]) {
+      expect(env(c, "DATABASE_URL")?.valueFrom?.secretKeyRef).toEqual({ name: "taskyard-db", key: "url" });
+      expect(env(c, "DATABASE_POOL_SIZE")?.value).toBe("20");
+      expect(env(c, "TASKYARD_URL")).toBeUndefined();
+      expect(env(c, "TASKYARD_TOKEN")).toBeUndefined();
+    }
+  });
+
+  it("TASKYARD_URL defaults to this release's serve Service and follows service.port", async () => {
+    const ms = rendered["required values only"]!;
+    const svc = find<IService>(ms, "Service", FULL);
+    const w = container(find<IDeployment>(ms, "Deployment", `${FULL}-worker-default`), "worker");
+    expect(env(w, "TASKYARD_URL")).toEqual({ name: "TASKYARD_URL", value: `http://${svc.metadata!.name}:${svc.spec!.ports![0]!.port}` });
+    expect(env(w, "TASKYARD_URL")?.value).toBe("http://ty-taskyard:8080");
+
+    const moved = await render(helm, { values: withValues({ service: { port: 443 } }) });
+    expect(env(container(find<IDeployment>(moved, "Deployment", `${FULL}-worker-default`), "worker"), "TASKYARD_URL")?.value).toBe("http://ty-taskyard:443");
+  });
+
+  it("worker.taskyardUrl overrides TASKYARD_URL; a workers-only release needs it and no database", () => {
+    const ms = rendered["ci/workers-only-values.yaml"]!;
+    const w = container(find<IDeployment>(ms, "Deployment", "taskyard-gpu-worker-gpu"), "worker");
+    expect(env(w, "TASKYARD_URL")?.value).toBe("http://taskyard.taskyard.svc:8080");
+    expect(ofKind(ms, "Secret")).toEqual([]);
+  });
+
+  it("TASKYARD_TOKEN comes from worker.credentials by secretKeyRef (key `token` by default), per group if it says so", async () => {
+    const plain = container(find<IDeployment>(rendered["required values only"]!, "Deployment", `${FULL}-worker-default`), "worker");
+    expect(env(plain, "TASKYARD_TOKEN")).toEqual({ name: "TASKYARD_TOKEN", valueFrom: { secretKeyRef: { name: "taskyard-worker", key: "token" } } });
+    const ha = container(find<IDeployment>(rendered["ci/ha-values.yaml"]!, "Deployment", `${FULL}-worker-video`), "worker");
+    expect(env(ha, "TASKYARD_TOKEN")?.valueFrom?.secretKeyRef).toEqual({ name: "taskyard-worker", key: "api-key" });
+
+    const ms = await render(helm, {
+      values: withValues({ worker: { groups: { other: { queues: ["other"], credentials: { existingSecret: "tenant-b-worker", key: "k" } } } } }),
+    });
+    expect(env(container(find<IDeployment>(ms, "Deployment", `${FULL}-worker-other`), "worker"), "TASKYARD_TOKEN")?.valueFrom?.secretKeyRef).toEqual({ name: "tenant-b-worker", key: "k" });
+    expect(env(container(find<IDeployment>(ms, "Deployment", `${FULL}-worker-default`), "worker"), "TASKYARD_TOKEN")?.valueFrom?.secretKeyRef).toEqual({ name: "taskyard-worker", key: "token" });
+    // The chart never makes up a token: no Secret of its own carries one.
+    for (const s of ofKind<ISecret>(ms, "Secret")) expect(Object.keys(s.data ?? {})).not.toContain("token");
+  });
+
+  it("sends no token with authentication off, and needs no credentials Secret then", async () => {
+    const ms = await render(helm, { values: { ...REQUIRED_VALUES, worker: {}, config: { auth: { mode: "off" } } } });
+    const w = container(find<IDeployment>(ms, "Deployment", `${FULL}-worker-default`), "worker");
+    expect(env(w, "TASKYARD_TOKEN")).toBeUndefined();
+    expect(env(w, "TASKYARD_URL")?.value).toBe("http://ty-taskyard:8080");
+  });
+
+  it("keeps Temporal settings: the ConfigMap's TEMPORAL_*, the mTLS files and the API key Secret", () => {
+    const cloud = container(find<IDeployment>(rendered["ci/external-secret-values.yaml"]!, "Deployment", `${FULL}-worker-default`), "worker");
+    expect(env(cloud, "TEMPORAL_API_KEY")?.valueFrom?.secretKeyRef).toEqual({ name: "taskyard-credentials", key: "TEMPORAL_API_KEY" });
+    const ha = find<IDeployment>(rendered["ci/ha-values.yaml"]!, "Deployment", `${FULL}-worker-default`);
+    expect(container(ha, "worker").volumeMounts).toContainEqual({ name: "temporal-tls", mountPath: "/etc/taskyard/temporal-tls", readOnly: true });
+  });
+
+  it("a group runs its own image, command and args, with the chart's env injected", () => {
+    const ms = rendered["ci/own-image-worker-values.yaml"]!;
+    const d = find<IDeployment>(ms, "Deployment", `${FULL}-worker-python`);
+    const py = container(d, "worker");
+    expect(py.image).toBe("registry.example.com/acme/ml-worker:1.4.2");
+    expect(py.imagePullPolicy).toBe("IfNotPresent");
+    expect(py.command).toEqual(["python", "-m", "taskyard_worker"]);
+    expect(py.args).toEqual(["--handlers", "mymod", "--concurrency", "4"]);
+    expect(env(py, "TASKYARD_URL")?.value).toBe("http://ty-taskyard:8080");
+    expect(env(py, "TASKYARD_TOKEN")?.valueFrom?.secretKeyRef).toEqual({ name: "taskyard-worker", key: "token" });
+    expect(env(py, "TASKYARD_WORKER_QUEUES")?.value).toBe("ml");
+    expect(py.envFrom).toEqual([{ configMapRef: { name: FULL } }]); // TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TLS
+    expect(find<IConfigMap>(ms, "ConfigMap", FULL).data).toMatchObject({ TEMPORAL_ADDRESS: "temporal-frontend.temporal:7233", TEMPORAL_NAMESPACE: "taskyard" });
+    // metrics.enabled: false for this group only: no port, probes or metrics variable.
+    expect(py.ports).toBeUndefined();
+    expect(py.readinessProbe).toBeUndefined();
+    expect(py.livenessProbe).toBeUndefined();
+    expect(env(py, "TASKYARD_WORKER_METRICS_PORT")).toBeUndefined();
+    expect(d.spec?.replicas).toBe(2);
+
+    const ts = container(find<IDeployment>(ms, "Deployment", `${FULL}-worker-default`), "worker");
+    expect(ts.image).toBe(`taskyard:${chart.appVersion}`);
+    expect(ts.command).toBeUndefined();
+    expect(ts.args).toEqual(["worker"]);
+    expect(ts.readinessProbe?.httpGet).toEqual({ path: "/healthz", port: "metrics" });
+    expect(find<IService>(ms, "Service", `${FULL}-worker-metrics`)).toBeDefined();
+  });
+
+  it("a group's handlers become TASKYARD_WORKER_HANDLERS, next to its mounted modules", async () => {
+    const ts = container(find<IDeployment>(rendered["ci/own-image-worker-values.yaml"]!, "Deployment", `${FULL}-worker-default`), "worker");
+    expect(env(ts, "TASKYARD_WORKER_HANDLERS")?.value).toBe("/handlers/reports.js");
+    expect(ts.volumeMounts).toContainEqual({ name: "handlers", mountPath: "/handlers", readOnly: true });
+    const several = await render(helm, { values: withValues({ worker: { groups: { default: { handlers: ["./dist/a.js", "@acme/handlers"] } } } }) });
+    expect(env(container(find<IDeployment>(several, "Deployment", `${FULL}-worker-default`), "worker"), "TASKYARD_WORKER_HANDLERS")?.value).toBe("./dist/a.js,@acme/handlers");
+    // Unset: the built-in demo handlers, so no variable.
+    expect(env(container(find<IDeployment>(rendered["required values only"]!, "Deployment", `${FULL}-worker-default`), "worker"), "TASKYARD_WORKER_HANDLERS")).toBeUndefined();
+  });
+
+  it("a group's tag, digest or pull policy alone override image.* for that group only", async () => {
+    const digest = `sha256:${"cd".repeat(32)}`;
+    const ms = await render(helm, {
+      values: withValues({
+        image: { repository: "registry.example.com/taskyard", tag: "1.0.0" },
+        worker: { groups: { default: { image: { tag: "1.1.0-rc1", pullPolicy: "Always" } }, pinned: { queues: ["p"], image: { digest } } } },
+      }),
+    });
+    const def = container(find<IDeployment>(ms, "Deployment", `${FULL}-worker-default`), "worker");
+    expect(def.image).toBe("registry.example.com/taskyard:1.1.0-rc1");
+    expect(def.imagePullPolicy).toBe("Always");
+    expect(container(find<IDeployment>(ms, "Deployment", `${FULL}-worker-pinned`), "worker").image).toBe(`registry.example.com/taskyard@${digest}`);
+    expect(container(find<IDeployment>(ms, "Deployment", `${FULL}-serve`), "serve").image).toBe("registry.example.com/taskyard:1.0.0");
+  });
+
+  it("a group with a command and no args gets no args; explicit args replace [\"worker\"]", async () => {
+    const ms = await render(helm, {
+      values: withValues({ worker: { groups: { default: { command: ["/app/run-worker"] }, ts: { queues: ["ts"], args: ["worker", "--handlers", "./dist/handlers.js"] } } } }),
+    });
+    const def = container(find<IDeployment>(ms, "Deployment", `${FULL}-worker-default`), "worker");
+    expect(def.command).toEqual(["/app/run-worker"]);
+    expect(def.args).toBeUndefined();
+    expect(container(find<IDeployment>(ms, "Deployment", `${FULL}-worker-ts`), "worker").args).toEqual(["worker", "--handlers", "./dist/handlers.js"]);
+  });
+
+  it("drops the worker metrics Service when no enabled group serves /metrics", async () => {
+    const ms = await render(helm, { values: withValues({ worker: { groups: { default: { metrics: { enabled: false } } } } }) });
+    expect(ms.map((m) => m.metadata.name)).not.toContain(`${FULL}-worker-metrics`);
+    const on = await render(helm, { values: withValues({ worker: { metrics: { enabled: false }, groups: { default: { metrics: { enabled: true } } } } }) });
+    expect(env(container(find<IDeployment>(on, "Deployment", `${FULL}-worker-default`), "worker"), "TASKYARD_WORKER_METRICS_PORT")?.value).toBe("9464");
+    expect(on.map((m) => m.metadata.name)).toContain(`${FULL}-worker-metrics`);
+  });
+
+  it("does not roll worker pods when the database URL changes (they do not read it)", async () => {
+    const base = rendered["ci/ingress-values.yaml"]!;
+    const changed = await render(helm, { files: ["ci/ingress-values.yaml"], values: { database: { url: "mysql://taskyard:rotated@mysql.staging.svc:3306/taskyard" } } });
+    const ann = (ms: Manifest[], name: string) => find<IDeployment>(ms, "Deployment", name).spec?.template.metadata?.annotations;
+    expect(ann(changed, `${FULL}-worker-default`)).toEqual(ann(base, `${FULL}-worker-default`));
+    expect(ann(changed, `${FULL}-serve`)?.["checksum/secret"]).not.toBe(ann(base, `${FULL}-serve`)?.["checksum/secret"]);
+  });
+});
+
+describe("serve hosts the workflows", () => {
+  it("sets TASKYARD_WORKFLOW_TASK_QUEUE and TASKYARD_WORKER_TTL_MS in the ConfigMap, defaults and overrides", async () => {
+    expect(find<IConfigMap>(rendered["required values only"]!, "ConfigMap", FULL).data).toMatchObject({
+      TASKYARD_WORKFLOW_TASK_QUEUE: "taskyard.workflows",
+      TASKYARD_WORKER_TTL_MS: "30000",
+    });
+    const ms = await render(helm, { values: withValues({ config: { workflowTaskQueue: "acme.taskyard.workflows", workerTtlMs: 60000 } }) });
+    expect(find<IConfigMap>(ms, "ConfigMap", FULL).data).toMatchObject({
+      TASKYARD_WORKFLOW_TASK_QUEUE: "acme.taskyard.workflows",
+      TASKYARD_WORKER_TTL_MS: "60000",
+    });
+  });
+});
+
 describe("scaling and exposure", () => {
   it("autoscales serve and a worker group with HPAs aimed at their Deployments, leaving replicas unset", () => {
     const ms = rendered["ci/ha-values.yaml"]!;
@@ -510,6 +692,26 @@ describe("invalid values stop rendering with a message naming the value", () => 
     ["an unknown log level", withValues({ config: { logLevel: "loud" } }), "at '/config/logLevel': value must be one of"],
     ["a misspelt key", withValues({ serve: { replicas: 3 } }), "additional properties 'replicas' not allowed"],
     ["a pool size out of range", withValues({ database: { poolSize: 0 } }), "/database/poolSize"],
+    // workers
+    [
+      "workers without serve and without worker.taskyardUrl",
+      withValues({ serve: { enabled: false }, migrations: { enabled: false } }),
+      "worker.taskyardUrl must be set when serve.enabled is false",
+    ],
+    ["a worker.taskyardUrl that is no http(s) URL", withValues({ worker: { taskyardUrl: "taskyard:8080" } }), "worker.taskyardUrl must be an http:// or https:// URL"],
+    [
+      "workers without a credentials Secret",
+      { ...REQUIRED_VALUES, worker: {} },
+      "worker.credentials.existingSecret (or worker.groups.default.credentials.existingSecret) must name the Secret holding the workers' token",
+    ],
+    [
+      "a group image repository without tag or digest",
+      withValues({ worker: { groups: { py: { queues: ["ml"], image: { repository: "registry.example.com/ml-worker" } } } } }),
+      "worker.groups.py.image.tag or worker.groups.py.image.digest must be set",
+    ],
+    ["a handler list entry with a comma", withValues({ worker: { groups: { default: { handlers: ["a.js,b.js"] } } } }), "/worker/groups/default/handlers/0"],
+    ["a TTL below the server's minimum", withValues({ config: { workerTtlMs: 1000 } }), "/config/workerTtlMs"],
+    ["a misspelt worker key", withValues({ worker: { taskyardURL: "http://x:8080" } }), "additional properties 'taskyardURL' not allowed"],
   ];
 
   it.each(cases)("%s", async (_name, values, message) => {

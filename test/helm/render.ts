@@ -16,10 +16,14 @@ export const NAMESPACE = "jobs";
 /** Passed explicitly: a helm built without release flags defaults to 1.20, below the chart's kubeVersion. */
 export const KUBE_VERSION = "1.31.0";
 
-/** The two values the chart cannot default (database and Temporal); everything else is the chart's. */
+/**
+ * The values the chart cannot default (database, Temporal, and the workers' credential Secret
+ * while a worker group is enabled with auth on); everything else is the chart's.
+ */
 export const REQUIRED_VALUES = {
   database: { existingSecret: "taskyard-db" },
   temporal: { address: "temporal-frontend.temporal:7233" },
+  worker: { credentials: { existingSecret: "taskyard-worker" } },
 };
 
 export interface Manifest {
@@ -32,7 +36,7 @@ export interface Manifest {
 export interface RenderInput {
   /** Values files relative to the chart directory, e.g. "ci/ha-values.yaml". */
   files?: string[];
-  /** Values applied last (written to a temporary values file, so URLs and commas survive). */
+  /** Values applied last (written to a temporary values file, so URLs, commas and `off` survive). */
   values?: Record<string, unknown>;
 }
 
@@ -43,7 +47,8 @@ function valuesArgs(input: RenderInput, dir: string): string[] {
   for (const f of input.files ?? []) args.push("-f", path.join(chartDir, f));
   if (input.values) {
     const file = path.join(dir, "values.yaml");
-    writeFileSync(file, stringify(input.values));
+    // Strings quoted: helm reads YAML 1.1, where a plain `off` or `yes` would be a boolean.
+    writeFileSync(file, stringify(input.values, { defaultStringType: "QUOTE_DOUBLE", defaultKeyType: "PLAIN" }));
     args.push("-f", file);
   }
   return args;

@@ -26,7 +26,7 @@ export async function ensureDemoTypes(tenant: string, dataSource?: DataSource): 
     const seen = done.get(ds) ?? new Set<string>();
     done.set(ds, seen);
     if (seen.has(tenant) || !ds.isInitialized) continue;
-    await new TaskTypeRepository(ds.manager).register(tenant, { workerId: "test-fixture", identity: "test fixture", sdk: "test", queues: [], types: DEMO_HANDLERS.map(specOf) }, new Date());
+    await new TaskTypeRepository(ds.manager).register(tenant, { workerId: "test-fixture", identity: "test fixture", sdk: "test", types: DEMO_HANDLERS.map(specOf) }, [], new Date());
     seen.add(tenant);
   }
 }

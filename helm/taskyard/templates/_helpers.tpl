@@ -88,6 +88,33 @@ taskyard.io/worker-group: {{ .group }}
 {{- end }}
 {{- end }}
 
+{{/*
+Image of one worker group: (dict "root" $ "image" groupImageMap). With a repository of its own
+the group's tag/digest apply (validated to be set); otherwise its tag/digest override image.*.
+*/}}
+{{- define "taskyard.workerImage" -}}
+{{- $i := .image | default dict }}
+{{- $g := .root.Values.image }}
+{{- if $i.repository }}
+{{- if $i.digest }}{{ printf "%s@%s" $i.repository $i.digest }}{{ else }}{{ printf "%s:%s" $i.repository $i.tag }}{{ end }}
+{{- else if $i.digest }}
+{{- printf "%s@%s" $g.repository $i.digest }}
+{{- else if $i.tag }}
+{{- printf "%s:%s" $g.repository $i.tag }}
+{{- else }}
+{{- include "taskyard.image" .root }}
+{{- end }}
+{{- end }}
+
+{{/* TASKYARD_URL of the workers: worker.taskyardUrl, else this release's serve Service ("" when there is none). */}}
+{{- define "taskyard.workerTaskyardUrl" -}}
+{{- if .Values.worker.taskyardUrl }}
+{{- .Values.worker.taskyardUrl }}
+{{- else if .Values.serve.enabled }}
+{{- printf "http://%s:%d" (include "taskyard.fullname" .) (int64 .Values.service.port) }}
+{{- end }}
+{{- end }}
+
 {{/* True ("true") when the chart must create its own Secret (some credential given inline). */}}
 {{- define "taskyard.managedSecret" -}}
 {{- if or .Values.database.url .Values.temporal.apiKey }}true{{ end }}
@@ -103,7 +130,8 @@ taskyard.io/worker-group: {{ .group }}
 {{- end }}
 
 {{/*
-Data of the ConfigMap (shared by every role): YAML, every value a string.
+Data of the ConfigMap (shared by every role): YAML, every value a string. No database setting:
+workers load this ConfigMap too and never talk to MySQL (see taskyard.databaseEnv).
 config.extraEnv wins over the chart's own keys.
 */}}
 {{- define "taskyard.configData" -}}
@@ -113,8 +141,9 @@ config.extraEnv wins over the chart's own keys.
   "TASKYARD_HOST" ($v.serve.host | toString)
   "TASKYARD_PORT" ($v.serve.port | int64 | toString)
   "LOG_LEVEL" $v.config.logLevel
-  "DATABASE_POOL_SIZE" ($v.database.poolSize | int64 | toString)
   "TASKYARD_MIGRATE_ON_START" ($v.config.migrateOnStart | toString)
+  "TASKYARD_WORKFLOW_TASK_QUEUE" ($v.config.workflowTaskQueue | default "taskyard.workflows" | toString)
+  "TASKYARD_WORKER_TTL_MS" ($v.config.workerTtlMs | default 30000 | int64 | toString)
   "TEMPORAL_ADDRESS" $v.temporal.address
   "TEMPORAL_NAMESPACE" $v.temporal.namespace
   "TEMPORAL_TLS" (include "taskyard.temporalTls" .)
@@ -161,11 +190,29 @@ checksum/secret: {{ include "taskyard.secretData" . | sha256sum }}
 {{- end }}
 {{- end }}
 
+{{/* The same for worker pods, which read only TEMPORAL_API_KEY from the chart's Secret. */}}
+{{- define "taskyard.workerChecksumAnnotations" -}}
+checksum/config: {{ include "taskyard.configData" . | sha256sum }}
+{{- with .Values.temporal.apiKey }}
+checksum/secret: {{ . | sha256sum }}
+{{- end }}
+{{- end }}
+
 {{/*
-Container env shared by every role: credentials from Secrets. (dict "root" $ "secretName" name)
-where secretName is the chart-managed Secret to read inline credentials from.
+Container env of serve and the migration Job: the database and Temporal credentials.
+(dict "root" $ "secretName" name) where secretName is the chart-managed Secret to read inline
+credentials from.
 */}}
 {{- define "taskyard.secretEnv" -}}
+{{- include "taskyard.databaseEnv" . }}
+{{- include "taskyard.temporalSecretEnv" . }}
+{{- end }}
+
+{{/*
+DATABASE_URL (from a Secret) and DATABASE_POOL_SIZE: serve and migrate only, never workers.
+config.extraEnv.DATABASE_POOL_SIZE, when set, wins (it is in the ConfigMap then).
+*/}}
+{{- define "taskyard.databaseEnv" -}}
 {{- $v := .root.Values -}}
 - name: DATABASE_URL
   valueFrom:
@@ -177,6 +224,15 @@ where secretName is the chart-managed Secret to read inline credentials from.
       name: {{ .secretName }}
       key: DATABASE_URL
       {{- end }}
+{{- if not (hasKey ($v.config.extraEnv | default dict) "DATABASE_POOL_SIZE") }}
+- name: DATABASE_POOL_SIZE
+  value: {{ $v.database.poolSize | int64 | toString | quote }}
+{{- end }}
+{{- end }}
+
+{{/* TEMPORAL_API_KEY from a Secret, when there is one (every role). Same arguments. */}}
+{{- define "taskyard.temporalSecretEnv" -}}
+{{- $v := .root.Values -}}
 {{- if $v.temporal.existingSecret }}
 - name: TEMPORAL_API_KEY
   valueFrom:
@@ -242,6 +298,22 @@ tolerations: {{ coalesce $g.tolerations $w.tolerations list | toJson }}
 affinity: {{ coalesce $g.affinity $w.affinity dict | toJson }}
 topologySpreadConstraints: {{ coalesce $g.topologySpreadConstraints $w.topologySpreadConstraints list | toJson }}
 priorityClassName: {{ coalesce $g.priorityClassName $w.priorityClassName "" | quote }}
+handlers: {{ $g.handlers | default list | toJson }}
+image: {{ $g.image | default dict | toJson }}
+command: {{ $g.command | default list | toJson }}
+{{- if not (kindIs "invalid" $g.args) }}
+args: {{ $g.args | toJson }}
+{{- else if $g.command }}
+args: []
+{{- else }}
+args: ["worker"]
+{{- end }}
+{{- $gc := $g.credentials | default dict }}
+{{- $wc := $w.credentials | default dict }}
+credentialsSecret: {{ coalesce $gc.existingSecret $wc.existingSecret "" | quote }}
+credentialsKey: {{ coalesce $gc.key $wc.key "token" | quote }}
+{{- $gm := $g.metrics | default dict }}
+metricsEnabled: {{ if kindIs "bool" $gm.enabled }}{{ $gm.enabled }}{{ else }}{{ $w.metrics.enabled | default false }}{{ end }}
 {{- end }}
 
 {{/* Names of the enabled worker groups, sorted, as a JSON list. */}}
@@ -252,6 +324,14 @@ priorityClassName: {{ coalesce $g.priorityClassName $w.priorityClassName "" | qu
 {{- if $g.enabled }}{{ $names = append $names $name }}{{ end }}
 {{- end }}
 {{- $names | sortAlpha | toJson }}
+{{- end }}
+
+{{/* "true" when some enabled worker group serves /metrics (worker.metrics.enabled or its own metrics.enabled). */}}
+{{- define "taskyard.anyWorkerMetrics" -}}
+{{- range $name, $group := .Values.worker.groups }}
+{{- $g := include "taskyard.workerGroup" (dict "root" $ "name" $name "group" $group) | fromYaml }}
+{{- if and $g.enabled $g.metricsEnabled }}true{{ end }}
+{{- end }}
 {{- end }}
 
 {{/*

@@ -5,11 +5,11 @@ failure names the value to change: "<path> must …". Included once, from config
 {{- define "taskyard.validate" -}}
 {{- $v := .Values }}
 
-{{- /* database: exactly one source of DATABASE_URL */}}
+{{- /* database: exactly one source of DATABASE_URL (serve and migrate use it; workers never do) */}}
 {{- if and $v.database.url $v.database.existingSecret }}
 {{- fail "database.url must be empty when database.existingSecret is set (use one source for DATABASE_URL)" }}
 {{- end }}
-{{- if not (or $v.database.url $v.database.existingSecret) }}
+{{- if and (or $v.serve.enabled $v.migrations.enabled) (not (or $v.database.url $v.database.existingSecret)) }}
 {{- fail "database.url or database.existingSecret must be set (the MySQL connection, e.g. --set database.existingSecret=taskyard-db)" }}
 {{- end }}
 {{- if and $v.database.url (not (regexMatch "^(mysql|mariadb)://" $v.database.url)) }}
@@ -57,6 +57,12 @@ failure names the value to change: "<path> must …". Included once, from config
 {{- end }}
 {{- end }}
 
+{{- with $v.config.workflowTaskQueue }}
+{{- if not (regexMatch "^\\S(.*\\S)?$" (toString .)) }}
+{{- fail "config.workflowTaskQueue must not start or end with whitespace" }}
+{{- end }}
+{{- end }}
+
 {{- /* something to run */}}
 {{- $groups := include "taskyard.enabledWorkerGroups" . | fromJsonArray }}
 {{- if and (not $v.serve.enabled) (empty $groups) }}
@@ -74,6 +80,16 @@ failure names the value to change: "<path> must …". Included once, from config
 {{- fail (printf "serve.terminationGracePeriodSeconds must exceed serve.preStopSleepSeconds + config.shutdownGraceMs/1000 (%d ms), got %d s" $needMs (int64 $v.serve.terminationGracePeriodSeconds)) }}
 {{- end }}
 {{- include "taskyard.validateScaling" (dict "path" "serve" "replicas" $v.serve.replicaCount "autoscaling" $v.serve.autoscaling "pdb" $v.serve.podDisruptionBudget) }}
+{{- end }}
+
+{{- /* workers: the API they call, and their credential */}}
+{{- with $v.worker.taskyardUrl }}
+{{- if not (regexMatch "^https?://[^/\\s]+(/\\S*)?$" .) }}
+{{- fail (printf "worker.taskyardUrl must be an http:// or https:// URL of Taskyard's API (e.g. http://taskyard.taskyard.svc:8080), got %q" .) }}
+{{- end }}
+{{- end }}
+{{- if and (not (empty $groups)) (not $v.serve.enabled) (not $v.worker.taskyardUrl) }}
+{{- fail "worker.taskyardUrl must be set when serve.enabled is false: workers call Taskyard's API, e.g. http://taskyard.taskyard.svc:8080 (another release's serve Service)" }}
 {{- end }}
 
 {{- /* worker groups */}}
@@ -94,6 +110,12 @@ failure names the value to change: "<path> must …". Included once, from config
 {{- if not (regexMatch "^[^,\\s]+$" (toString .)) }}
 {{- fail (printf "%s.queues must hold queue names without commas or spaces, got %q" $path (toString .)) }}
 {{- end }}
+{{- end }}
+{{- if and (ne (toString $v.config.auth.mode) "off") (not $g.credentialsSecret) }}
+{{- fail (printf "worker.credentials.existingSecret (or %s.credentials.existingSecret) must name the Secret holding the workers' token while config.auth.mode is on: an API key with role worker, minted in a serve pod with `taskyard apikey create --tenant <tenant> --role worker --name workers` and stored with `kubectl create secret generic <name> --from-literal=token=<key>` (worker pods wait for it; see the chart README, \"Worker credentials\")" $path) }}
+{{- end }}
+{{- if and $g.image.repository (not (or $g.image.tag $g.image.digest)) }}
+{{- fail (printf "%s.image.tag or %s.image.digest must be set when %s.image.repository is set (the chart's appVersion is no tag of your image)" $path $path $path) }}
 {{- end }}
 {{- if le (mul (int64 $g.terminationGracePeriodSeconds) 1000) $graceMs }}
 {{- fail (printf "%s.terminationGracePeriodSeconds (or worker.terminationGracePeriodSeconds) must exceed config.shutdownGraceMs/1000 (%d ms), got %d s" $path $graceMs (int64 $g.terminationGracePeriodSeconds)) }}

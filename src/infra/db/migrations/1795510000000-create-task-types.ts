@@ -28,13 +28,14 @@ export class CreateTaskTypes1795510000000 implements MigrationInterface {
         tenant varchar(64) NOT NULL,
         type varchar(128) CHARACTER SET ascii NOT NULL,
         queue varchar(63) CHARACTER SET ascii NOT NULL,
+        task_queue varchar(200) NOT NULL,
         worker_id varchar(128) CHARACTER SET ascii NOT NULL,
         identity varchar(256) NOT NULL,
         sdk varchar(128) NOT NULL,
         last_seen_time datetime(3) NOT NULL,
         PRIMARY KEY (tenant, type, queue, worker_id),
         KEY task_type_workers_worker (tenant, worker_id),
-        KEY task_type_workers_queue (tenant, queue, last_seen_time)
+        KEY task_type_workers_task_queue (tenant, task_queue, last_seen_time)
       ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci
     `);
   }
