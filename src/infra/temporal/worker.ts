@@ -24,6 +24,8 @@ export function installTemporalRuntime(logger: Logger): void {
   const sdk = logger.child({ component: "temporal-sdk" });
   Runtime.install({
     logger: new DefaultLogger("WARN", ({ level, message, meta }) => {
+      // Activity-only workers (the worker kit) are meant to have no workflows.
+      if (message.startsWith("No workflows registered")) return;
       const fields = { ...meta, error: meta?.error instanceof Error ? meta.error.message : meta?.error };
       if (level === "ERROR") sdk.error(fields, message);
       else sdk.warn(fields, message);
