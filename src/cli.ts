@@ -16,7 +16,7 @@ import { createLogger } from "./infra/logger.js";
 
 const COMMANDS: Record<string, string> = {
   serve: "API server: TaskService, QueueService, WorkerService, grpc.health.v1, reflection on ONE port (gRPC h2c, gRPC-Web, Connect JSON/binary); runs the dispatcher, the reconciler and the workflow host (taskWorkflow)",
-  worker: "runs task handlers (the TypeScript worker kit): the handler modules of --handlers or TASKYARD_WORKER_HANDLERS (default: the built-in demo handlers) for the queues of --queues or TASKYARD_WORKER_QUEUES, against Taskyard's API (TASKYARD_URL, TASKYARD_TOKEN with role worker) and Temporal; never the database",
+  worker: "runs task handlers (the TypeScript worker kit): the handler modules of --handlers or TASKYARD_WORKER_HANDLERS (default: the built-in demo handlers) for the queues of --queues or TASKYARD_WORKER_QUEUES (--all-queues or `*`: every queue of the tenant, new ones included), against Taskyard's API (TASKYARD_URL, TASKYARD_TOKEN with role worker) and Temporal; never the database",
   migrate: "applies pending database migrations, then exits",
   apikey: "creates, lists and revokes API keys straight in the database, e.g. a tenant's first admin key (create|list|revoke)",
   dev: "everything in one process for a laptop: private MariaDB and Temporal dev server (UI on :8233) when DATABASE_URL / TEMPORAL_ADDRESS are unset, migrations, API on :8080, worker with demo handlers",
@@ -26,7 +26,7 @@ function usage(command?: string): string {
   const head = command
     ? command === "apikey"
       ? `${APIKEY_USAGE}\n${COMMANDS[command]}\n`
-      : `Usage: taskyard ${command}${command === "worker" ? " [--handlers ./dist/handlers.js[,more]] [--queues a,b]" : ""}\n\n${COMMANDS[command]}\n`
+      : `Usage: taskyard ${command}${command === "worker" ? " [--handlers ./dist/handlers.js[,more]] [--queues a,b | --all-queues]" : ""}\n\n${COMMANDS[command]}\n`
     : `Usage: taskyard <command> [options]\n\nCommands:\n${Object.entries(COMMANDS)
         .map(([name, text]) => `  ${name.padEnd(8)} ${text}`)
         .join("\n")}\n\nRun \`taskyard <command> --help\` for one command.\n`;
@@ -41,6 +41,7 @@ async function main(argv: string[]): Promise<number> {
       help: { type: "boolean", short: "h" },
       queues: { type: "string" },
       handlers: { type: "string" },
+      "all-queues": { type: "boolean" },
       // taskyard apikey
       tenant: { type: "string" },
       role: { type: "string" },
@@ -72,7 +73,7 @@ async function main(argv: string[]): Promise<number> {
       await runServe(config, logger);
       break;
     case "worker":
-      await runWorker(config, logger, { queues: queues?.length ? queues : undefined, handlers });
+      await runWorker(config, logger, { queues: values["all-queues"] ? ["*"] : queues?.length ? queues : undefined, handlers });
       break;
     case "migrate":
       await runMigrate(config, logger);

@@ -94,7 +94,10 @@ export type Config = Readonly<{
   }>;
   corsOrigins: readonly string[];
   worker: Readonly<{
+    /** Taskyard queues a worker serves; `*` = every queue of the tenant. */
     queues: readonly string[];
+    /** Whether TASKYARD_WORKER_QUEUES was set (`dev` serves every queue otherwise). */
+    queuesSet: boolean;
     concurrency: number;
     workflowBundlePath: string | undefined;
     /** When set, the worker serves GET /metrics and GET /healthz over HTTP on this port. */
@@ -184,6 +187,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     corsOrigins: Object.freeze([...e.TASKYARD_CORS_ORIGINS]),
     worker: Object.freeze({
       queues: Object.freeze([...e.TASKYARD_WORKER_QUEUES]),
+      queuesSet: input.TASKYARD_WORKER_QUEUES !== undefined,
       concurrency: e.TASKYARD_WORKER_CONCURRENCY,
       workflowBundlePath: e.TASKYARD_WORKFLOW_BUNDLE_PATH,
       metricsPort: e.TASKYARD_WORKER_METRICS_PORT,

@@ -17,7 +17,7 @@ import { connectClient, connectWorker } from "../infra/temporal/connection.js";
 import { loadWorkflowBundle } from "../infra/temporal/worker.js";
 import { runWorker } from "../worker/run.js";
 import { openDatabase, redactUrl, untilSignal } from "./shared.js";
-import { DEMO_HANDLERS } from "./worker.js";
+import { DEMO_HANDLERS, servedQueues } from "./worker.js";
 
 /** Fixed dev ports, so URLs stay the same between runs. */
 const DEV_MARIADB_PORT = 3307;
@@ -64,7 +64,8 @@ export async function runDev(base: Config, logger: Logger): Promise<void> {
     stops.push(() => workflowHost.shutdown());
     const worker = await runWorker({
       handlers: DEMO_HANDLERS,
-      queues: config.worker.queues,
+      // Every queue, including those created while dev runs (TASKYARD_WORKER_QUEUES narrows it).
+      queues: base.worker.queuesSet ? servedQueues(config.worker.queues) : "all",
       url: `http://127.0.0.1:${api.port}`,
       token: config.worker.token,
       temporal: connection,
@@ -83,7 +84,7 @@ export async function runDev(base: Config, logger: Logger): Promise<void> {
         `  Temporal Web UI                ${temporal.uiUrl ?? "(not configured: set TEMPORAL_UI_URL)"}`,
         `  Temporal frontend              ${temporal.address}`,
         `  Database                       ${redactUrl(databaseUrl)}`,
-        `  Demo task types                ${DEMO_HANDLERS.map((h) => h.type).join(", ")} (queues ${config.worker.queues.join(", ")})`,
+        `  Demo task types                ${DEMO_HANDLERS.map((h) => h.type).join(", ")} (queues: ${base.worker.queuesSet ? config.worker.queues.join(", ") : "every queue, new ones within seconds"})`,
         `  Your own workers               TASKYARD_URL=http://${shownHost}:${api.port} TEMPORAL_ADDRESS=${temporal.address} (docs/workers.md)`,
         auth.mode === "off"
           ? "  Authentication                 OFF: every caller is an admin of tenant \"default\""

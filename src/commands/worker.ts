@@ -1,7 +1,8 @@
 /**
  * `taskyard worker`: the TypeScript worker kit as a command. Runs the handlers of the modules
  * given by --handlers (or TASKYARD_WORKER_HANDLERS; the built-in demo handlers when neither is
- * set) for the queues given by --queues (or TASKYARD_WORKER_QUEUES), against Taskyard's API
+ * set) for the queues given by --queues (or TASKYARD_WORKER_QUEUES; `*` or --all-queues: every
+ * queue of the tenant, including queues created later), against Taskyard's API
  * (TASKYARD_URL, TASKYARD_TOKEN) and Temporal — never the database.
  */
 import type { Logger } from "pino";
@@ -19,6 +20,11 @@ import { isTaskHandler } from "../worker/handler.js";
 /** The built-in demo handlers, a handler module like any other. */
 export const DEMO_HANDLERS = Object.values(demoHandlers).filter(isTaskHandler);
 
+/** `--queues` / TASKYARD_WORKER_QUEUES as runWorker takes them: `*` means every queue of the tenant. */
+export function servedQueues(queues: readonly string[]): readonly string[] | "all" {
+  return queues.includes("*") ? "all" : queues;
+}
+
 export async function runWorker(config: Config, logger: Logger, options: { queues?: readonly string[]; handlers?: readonly string[] }): Promise<void> {
   requireTemporalAddress(config.temporal.address);
   if (!config.worker.apiUrl) throw new StartupError("TASKYARD_URL is not set: point it at Taskyard's API, e.g. http://taskyard:8080 (workers talk to the API, never to the database)");
@@ -29,7 +35,7 @@ export async function runWorker(config: Config, logger: Logger, options: { queue
   const connection = await connectWorker(config.temporal, logger);
   const worker = await startKitWorker({
     handlers,
-    queues: options.queues ?? config.worker.queues,
+    queues: servedQueues(options.queues ?? config.worker.queues),
     url: config.worker.apiUrl,
     token: config.worker.token,
     temporal: connection,

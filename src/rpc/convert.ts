@@ -10,7 +10,7 @@ import {
   type TaskEvent as PbTaskEvent,
 } from "../gen/taskyard/v1/task_pb.js";
 import { cancelRefusal, TASK_STATUSES, type TaskStatus } from "../tasks/status.js";
-import type { Task, TaskEvent, Visibility } from "../tasks/types.js";
+import type { RetryPolicy, Task, TaskEvent, TaskTimeouts, Visibility } from "../tasks/types.js";
 
 export function statusToPb(status: TaskStatus): PbStatus {
   return PbStatus[status];
@@ -100,6 +100,20 @@ export function eventToPb(e: TaskEvent): PbTaskEvent {
     message: e.message,
     attempt: e.attempt,
   });
+}
+
+/** A task type's own defaults (fields it leaves unset stay unset: 0 / no duration) as proto fields. */
+export function typeDefaultsToPb(retryPolicy: Partial<RetryPolicy>, timeouts: Partial<TaskTimeouts>) {
+  const dur = (ms: number | undefined) => (ms !== undefined ? msToDuration(ms) : undefined);
+  return {
+    retryPolicy: {
+      maxAttempts: retryPolicy.maxAttempts ?? 0,
+      initialBackoff: dur(retryPolicy.initialBackoffMs),
+      maxBackoff: dur(retryPolicy.maxBackoffMs),
+      backoffMultiplier: retryPolicy.backoffMultiplier ?? 0,
+    },
+    timeouts: { startToClose: dur(timeouts.startToCloseMs), heartbeat: dur(timeouts.heartbeatMs) },
+  };
 }
 
 export function msToDuration(ms: number) {

@@ -18,7 +18,7 @@ import type { TaskTypeService } from "../task-types/service.js";
 import type { TaskType } from "../task-types/types.js";
 import type { TaskLifecycle } from "../tasks/lifecycle.js";
 import { callerOf } from "./caller.js";
-import { msToDuration, taskToPb } from "./convert.js";
+import { msToDuration, taskToPb, typeDefaultsToPb } from "./convert.js";
 import { validateId } from "./validate.js";
 import { validateArtifact, validateAttempt, validateProgress, validateRegisterWorker, validateWorkerId } from "./worker-validate.js";
 
@@ -74,22 +74,12 @@ export function createWorkerHandlers(deps: WorkerHandlerDeps): ServiceImpl<typeo
 }
 
 export function taskTypeToPb(t: TaskType): PbTaskType {
-  const rp = t.retryPolicy;
   return create(TaskTypeSchema, {
     type: t.type,
     description: t.description,
     paramsSchema: t.paramsSchema,
     resultSchema: t.resultSchema,
-    retryPolicy: {
-      maxAttempts: rp.maxAttempts ?? 0,
-      initialBackoff: rp.initialBackoffMs !== undefined ? msToDuration(rp.initialBackoffMs) : undefined,
-      maxBackoff: rp.maxBackoffMs !== undefined ? msToDuration(rp.maxBackoffMs) : undefined,
-      backoffMultiplier: rp.backoffMultiplier ?? 0,
-    },
-    timeouts: {
-      startToClose: t.timeouts.startToCloseMs !== undefined ? msToDuration(t.timeouts.startToCloseMs) : undefined,
-      heartbeat: t.timeouts.heartbeatMs !== undefined ? msToDuration(t.timeouts.heartbeatMs) : undefined,
-    },
+    ...typeDefaultsToPb(t.retryPolicy, t.timeouts),
     queues: t.queues,
     workersOnline: t.workersOnline,
     lastSeenTime: t.lastSeenTime ? timestampFromDate(t.lastSeenTime) : undefined,

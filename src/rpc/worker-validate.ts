@@ -25,8 +25,9 @@ export function validateWorkerId(field: string, id: string): string {
 
 export function validateRegisterWorker(req: RegisterWorkerRequest): WorkerRegistration {
   const workerId = validateWorkerId("worker_id", req.workerId);
-  const queues = req.queues.length > 0 ? [...new Set(req.queues)] : [DEFAULT_QUEUE];
-  if (queues.length > MAX_QUEUES) bad("queues", `at most ${MAX_QUEUES} queues (got ${queues.length})`);
+  if (req.allQueues && req.queues.length > 0) bad("queues", "must be empty with all_queues");
+  const queues = req.allQueues ? "all" : req.queues.length > 0 ? [...new Set(req.queues)] : [DEFAULT_QUEUE];
+  if (req.queues.length > MAX_QUEUES) bad("queues", `at most ${MAX_QUEUES} queues (got ${req.queues.length})`);
   req.queues.forEach((q, i) => QUEUE_NAME_RE.test(q) || bad(`queues[${i}]`, "must match [a-z0-9][a-z0-9._-]{0,62}"));
   if (req.taskTypes.length === 0) bad("task_types", "must name at least one type");
   if (req.taskTypes.length > MAX_TYPES) bad("task_types", `at most ${MAX_TYPES} types (got ${req.taskTypes.length})`);

@@ -3,6 +3,7 @@
  * learn where to poll; clients list the types of their tenant. Transport-free; rpc/ validates
  * the shapes first (worker-validate.ts).
  */
+import { InvalidArgumentError } from "../domain/errors.js";
 import type { QueueRepository } from "../queues/repository.js";
 import { DEFAULT_QUEUE, defaultTemporalTaskQueue, type Queue } from "../queues/types.js";
 import { decodeToken, encodeToken } from "../tasks/page-tokens.js";
@@ -11,6 +12,8 @@ import type { TaskTypeCatalog } from "./catalog.js";
 import type { TaskTypeRepository } from "./repository.js";
 import { handlerTaskQueue, type ServedQueue, type TaskType, type WorkerAssignment, type WorkerRegistration } from "./types.js";
 
+/** Queues one worker of all queues may serve (each is a Temporal poller per type). */
+const MAX_QUEUES_SERVED = 1000;
 /** Worker rows unseen this long are deleted (their types stay). */
 const FORGET_AFTER_MS = 7 * 24 * 3600_000;
 
@@ -35,8 +38,8 @@ export class TaskTypeService {
    * start before an admin creates their queue, as they could always).
    */
   async register(caller: Caller, reg: WorkerRegistration): Promise<WorkerAssignment[]> {
-    const queues: ServedQueue[] = [];
-    for (const name of reg.queues) {
+    const queues: ServedQueue[] = reg.queues === "all" ? await this.allQueues(caller.tenant) : [];
+    for (const name of reg.queues === "all" ? [] : reg.queues) {
       const queue = name === DEFAULT_QUEUE ? await this.deps.queues.ensureDefault(caller.tenant) : await this.deps.queues.get(caller.tenant, name);
       queues.push(queue ?? { name, temporalTaskQueue: defaultTemporalTaskQueue(name) });
     }
@@ -45,6 +48,19 @@ export class TaskTypeService {
     this.deps.catalog.forget(caller.tenant, reg.types.map((t) => t.type));
     await this.deps.types.forgetWorkersBefore(caller.tenant, new Date(now.getTime() - FORGET_AFTER_MS));
     return queues.flatMap((q) => reg.types.map((t) => ({ queue: q.name, type: t.type, temporalTaskQueue: handlerTaskQueue(q.temporalTaskQueue, caller.tenant, t.type) })));
+  }
+
+  /** Every queue of the tenant (`default` included), for a worker of all queues. */
+  private async allQueues(tenant: string): Promise<Queue[]> {
+    const all: Queue[] = [await this.deps.queues.ensureDefault(tenant)];
+    for (let after: string | undefined; ; ) {
+      const page = await this.deps.queues.list(tenant, after, 500);
+      all.push(...page.filter((q) => q.name !== DEFAULT_QUEUE));
+      if (page.length < 500) break;
+      after = page.at(-1)!.name;
+      if (all.length > MAX_QUEUES_SERVED) throw new InvalidArgumentError(`all_queues: the tenant has more than ${MAX_QUEUES_SERVED} queues; name the queues to serve`, "all_queues");
+    }
+    return all;
   }
 
   unregister(caller: Caller, workerId: string): Promise<void> {

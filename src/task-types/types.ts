@@ -26,7 +26,8 @@ export interface WorkerRegistration {
   workerId: string;
   identity: string;
   sdk: string;
-  queues: string[];
+  /** "all": every queue of the tenant (`all_queues`). */
+  queues: string[] | "all";
   types: TaskTypeSpec[];
 }
 

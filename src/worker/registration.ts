@@ -1,7 +1,7 @@
 /** Handlers as the registry sees them: a RegisterWorker request (schemas and defaults travel with it). */
 import { create } from "@bufbuild/protobuf";
 import { RegisterWorkerRequestSchema, type RegisterWorkerRequest } from "../gen/taskyard/v1/worker_service_pb.js";
-import { msToDuration } from "../rpc/convert.js";
+import { typeDefaultsToPb } from "../rpc/convert.js";
 import type { TaskTypeSpec } from "../task-types/types.js";
 import type { TaskHandler } from "./handler.js";
 
@@ -10,24 +10,19 @@ export function specOf(h: TaskHandler): TaskTypeSpec {
   return { type: h.type, description: h.description, paramsSchema: h.paramsSchema, resultSchema: h.resultSchema, retryPolicy: h.defaults?.retryPolicy ?? {}, timeouts: h.defaults?.timeouts ?? {} };
 }
 
-export function registrationOf(workerId: string, identity: string, sdk: string, queues: readonly string[], handlers: readonly TaskHandler[]): RegisterWorkerRequest {
+export function registrationOf(workerId: string, identity: string, sdk: string, queues: readonly string[] | "all", handlers: readonly TaskHandler[]): RegisterWorkerRequest {
   return create(RegisterWorkerRequestSchema, {
     workerId,
     identity,
     sdk,
-    queues: [...queues],
-    taskTypes: handlers.map((h) => {
-      const rp = h.defaults?.retryPolicy ?? {};
-      const to = h.defaults?.timeouts ?? {};
-      const dur = (ms: number | undefined) => (ms !== undefined ? msToDuration(ms) : undefined);
-      return {
-        type: h.type,
-        description: h.description,
-        paramsSchema: h.paramsSchema,
-        resultSchema: h.resultSchema,
-        retryPolicy: { maxAttempts: rp.maxAttempts ?? 0, initialBackoff: dur(rp.initialBackoffMs), maxBackoff: dur(rp.maxBackoffMs), backoffMultiplier: rp.backoffMultiplier ?? 0 },
-        timeouts: { startToClose: dur(to.startToCloseMs), heartbeat: dur(to.heartbeatMs) },
-      };
-    }),
+    queues: queues === "all" ? [] : [...queues],
+    allQueues: queues === "all",
+    taskTypes: handlers.map((h) => ({
+      type: h.type,
+      description: h.description,
+      paramsSchema: h.paramsSchema,
+      resultSchema: h.resultSchema,
+      ...typeDefaultsToPb(h.defaults?.retryPolicy ?? {}, h.defaults?.timeouts ?? {}),
+    })),
   });
 }

@@ -1,8 +1,9 @@
 /**
  * `runWorker`: a worker process of the TypeScript kit. Registers its handlers' types with
  * Taskyard (RegisterWorker, again every heartbeat interval), polls the Temporal task queue
- * Taskyard assigns to each (queue, type), and unregisters when stopped. It needs Taskyard's URL,
- * a worker credential and Temporal — never the database.
+ * Taskyard assigns to each (queue, type) — starting to poll new ones when a re-registration
+ * answers more (a queue created meanwhile, for a worker of all queues) — and unregisters when
+ * stopped. It needs Taskyard's URL, a worker credential and Temporal — never the database.
  */
 import os from "node:os";
 import { durationMs } from "@bufbuild/protobuf/wkt";
@@ -12,7 +13,7 @@ import { v4 as uuidv4 } from "uuid";
 import { createWorkerGroup, installTemporalRuntime, type WorkerGroup } from "../infra/temporal/worker.js";
 import { createLogger } from "../infra/logger.js";
 import type { RegisterWorkerResponse } from "../gen/taskyard/v1/worker_service_pb.js";
-import { createHandlerActivity } from "./activity.js";
+import { createHandlerActivity, type HandlerActivityDeps } from "./activity.js";
 import { createWorkerApi } from "./api.js";
 import type { TaskHandler } from "./handler.js";
 import { registrationOf } from "./registration.js";
@@ -23,15 +24,15 @@ const MAX_HEARTBEAT_THROTTLE_MS = 500;
 
 export interface RunWorkerOptions {
   handlers: readonly TaskHandler[];
-  /** Taskyard queues to serve; default `default`. */
-  queues?: readonly string[];
+  /** Taskyard queues to serve (default `default`), or "all": every queue of the tenant, including ones created later. */
+  queues?: readonly string[] | "all";
   /** Taskyard's API, e.g. http://127.0.0.1:8080 (env TASKYARD_URL). */
   url: string;
   /** The worker credential (API key or JWT with role `worker`; env TASKYARD_TOKEN). */
   token?: string;
   /** A Temporal connection, or the address to connect to (env TEMPORAL_ADDRESS). */
   temporal: NativeConnection | { address: string };
-  /** Handler activities run at once; default 10. */
+  /** Handler activities run at once, per Temporal task queue; default 10. */
   concurrency?: number;
   shutdownGraceMs?: number;
   logger?: Logger;
@@ -39,8 +40,8 @@ export interface RunWorkerOptions {
 
 export interface RunningWorker {
   workerId: string;
-  /** The Temporal task queues polled, one per (queue, type). */
-  taskQueues: readonly string[];
+  /** The Temporal task queues polled now, one per (queue, type). */
+  taskQueues(): string[];
   /** Resolves when the worker stopped (by `stop()` or a fatal error). */
   done: Promise<void>;
   stop(): Promise<void>;
@@ -51,7 +52,8 @@ export async function runWorker(options: RunWorkerOptions): Promise<RunningWorke
   if (options.handlers.length === 0) throw new Error("runWorker: no handlers given");
   const api = createWorkerApi(options.url, options.token);
   const workerId = uuidv4();
-  const request = registrationOf(workerId, `${KIT_SDK.split("/")[0]}@${os.hostname()}/${process.pid}`, KIT_SDK, options.queues ?? ["default"], options.handlers);
+  const identity = `${KIT_SDK.split("/")[0]}@${os.hostname()}/${process.pid}`;
+  const request = registrationOf(workerId, identity, KIT_SDK, options.queues ?? ["default"], options.handlers);
   let registered: RegisterWorkerResponse;
   try {
     registered = await api.registerWorker(request);
@@ -63,45 +65,66 @@ export async function runWorker(options: RunWorkerOptions): Promise<RunningWorke
   const ownConnection = !("close" in options.temporal);
   const connection = "close" in options.temporal ? options.temporal : await NativeConnection.connect({ address: options.temporal.address });
   const byType = new Map(options.handlers.map((h) => [h.type, h]));
-  const activitiesByQueue = new Map<string, Record<string, unknown>>();
-  const deps = { api, workerId, progressIntervalMs: durationMs(registered.progressInterval!), logger: logger.child({ component: "handler" }) };
-  for (const a of registered.assignments) {
-    const activities = activitiesByQueue.get(a.temporalTaskQueue) ?? {};
-    activities[a.type] = createHandlerActivity(byType.get(a.type)!, deps);
-    activitiesByQueue.set(a.temporalTaskQueue, activities);
-  }
-  const group: WorkerGroup = await createWorkerGroup({
-    connection,
-    namespace: registered.temporalNamespace,
-    taskQueues: [...activitiesByQueue.keys()],
-    activities: (taskQueue) => activitiesByQueue.get(taskQueue)!,
-    maxConcurrentActivities: options.concurrency ?? 10,
-    shutdownGraceMs: options.shutdownGraceMs ?? 10_000,
-    maxHeartbeatThrottleMs: MAX_HEARTBEAT_THROTTLE_MS,
-    identity: request.identity,
-  });
+  const deps: HandlerActivityDeps = { api, workerId, progressIntervalMs: durationMs(registered.progressInterval!), logger: logger.child({ component: "handler" }) };
+  const groups: WorkerGroup[] = [];
+  const polled = new Set<string>();
+  let failed: (err: unknown) => void = () => undefined;
+  const fatal = new Promise<never>((_, reject) => (failed = reject));
+  void fatal.catch(() => undefined);
+
+  /** Starts polling the task queues of `answer` not polled yet. */
+  const poll = async (answer: RegisterWorkerResponse) => {
+    const fresh = new Map<string, Record<string, unknown>>();
+    for (const a of answer.assignments) {
+      if (polled.has(a.temporalTaskQueue)) continue;
+      const activities = fresh.get(a.temporalTaskQueue) ?? {};
+      activities[a.type] = createHandlerActivity(byType.get(a.type)!, deps);
+      fresh.set(a.temporalTaskQueue, activities);
+    }
+    if (fresh.size === 0) return;
+    const group = await createWorkerGroup({
+      connection,
+      namespace: answer.temporalNamespace,
+      taskQueues: [...fresh.keys()],
+      activities: (taskQueue) => fresh.get(taskQueue)!,
+      maxConcurrentActivities: options.concurrency ?? 10,
+      shutdownGraceMs: options.shutdownGraceMs ?? 10_000,
+      maxHeartbeatThrottleMs: MAX_HEARTBEAT_THROTTLE_MS,
+      identity,
+    });
+    for (const tq of fresh.keys()) polled.add(tq);
+    groups.push(group);
+    group.run().catch(failed);
+    logger.info({ workerId, queues: [...new Set(answer.assignments.map((a) => a.queue))], types: [...byType.keys()], taskQueues: group.taskQueues }, "worker polling");
+  };
+  await poll(registered);
 
   const heartbeat = setInterval(() => {
-    api.registerWorker(request).catch((err: Error) => logger.warn({ err: err.message }, "re-registration with Taskyard failed; retrying at the next interval"));
+    api
+      .registerWorker(request)
+      .then(poll)
+      .catch((err: Error) => logger.warn({ err: err.message }, "re-registration with Taskyard failed; retrying at the next interval"));
   }, durationMs(registered.heartbeatInterval!));
   heartbeat.unref();
 
-  const running = group.run();
-  logger.info({ workerId, queues: request.queues, types: [...byType.keys()], taskQueues: group.taskQueues }, "worker polling");
   let stopping: Promise<void> | undefined;
+  let stopped: () => void = () => undefined;
+  const done = new Promise<void>((resolve) => (stopped = resolve));
   const stop = () =>
     (stopping ??= (async () => {
       clearInterval(heartbeat);
-      await group.shutdown();
+      await Promise.all(groups.map((g) => g.shutdown()));
       await api.unregisterWorker({ workerId }).catch((err: Error) => logger.warn({ err: err.message }, "could not unregister from Taskyard"));
       if (ownConnection) await connection.close();
+      stopped();
     })());
-  const done = running.then(
-    () => stop(),
-    async (err) => {
+  return {
+    workerId,
+    taskQueues: () => [...polled],
+    done: Promise.race([done, fatal.catch(async (err: unknown) => {
       await stop();
       throw err;
-    },
-  );
-  return { workerId, taskQueues: group.taskQueues, done, stop };
+    })]),
+    stop,
+  };
 }

@@ -35,8 +35,6 @@ export function testEnv(extra: Record<string, string> = {}): Record<string, stri
     TASKYARD_PORT: "0",
     TEMPORAL_UI_URL: "http://localhost:8233",
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "error",
-    // Each test app hosts its own workflows: apps on private databases must not run each other's.
-    TASKYARD_WORKFLOW_TASK_QUEUE: `taskyard.workflows.${uniqueLabel()}`,
     TASKYARD_DISPATCH_INTERVAL_MS: "250",
     TASKYARD_PROGRESS_INTERVAL_MS: "100",
     TASKYARD_RECONCILE_INTERVAL_MS: "1000",

@@ -45,7 +45,8 @@ beforeAll(async () => {
   await migrate(setup);
   await setup.destroy();
 
-  app = await startTestApp({ env: { DATABASE_URL: privateUrl(), TASKYARD_WORKER_QUEUES: limitQueue } });
+  // Its own workflow task queue too: the other suites' workflow hosts work on the shared database.
+  app = await startTestApp({ env: { DATABASE_URL: privateUrl(), TASKYARD_WORKER_QUEUES: limitQueue, TASKYARD_WORKFLOW_TASK_QUEUE: `taskyard.workflows.${uniqueLabel()}` } });
   // Only the dispatchers under test may dispatch (the reconciler would start interrupted dispatches too).
   await app.api.dispatcher.stop();
   await app.api.reconciler.stop();

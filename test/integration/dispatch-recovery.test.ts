@@ -7,11 +7,6 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { TaskStatus } from "../../src/gen/taskyard/v1/task_pb.js";
 import { QueueRepository } from "../../src/queues/repository.js";
 import { TaskRepository } from "../../src/tasks/repository.js";
-import { Dispatcher } from "../../src/dispatch/dispatcher.js";
-import { UnavailableError } from "../../src/domain/errors.js";
-import { createLogger } from "../../src/infra/logger.js";
-import { connectClient } from "../../src/infra/temporal/connection.js";
-import { createWorkflowGateway } from "../../src/infra/temporal/workflow-gateway.js";
 import { startTestApp, waitFor, type TestApp } from "../helpers/app.js";
 import { makeQueue, queueClient, sleep, type QueueClient } from "./queue-kit.js";
 
@@ -86,38 +81,22 @@ it("puts a task back at its place when Temporal refuses to start its workflow, a
     await app.grpc.createTask({ task: { type: "demo.sleep", queue: q.name, params: { steps: 1, step_ms: 0 } } }),
     await app.grpc.createTask({ task: { type: "demo.sleep", queue: q.name, params: { steps: 1, step_ms: 0 } } }),
   ];
-  // The app's own dispatcher steps aside for one whose Temporal refuses every start (as it
-  // answers when it is down or rejects the request) until `refusing` is cleared.
-  await app.api.dispatcher.stop();
-  const temporal = await connectClient(app.config.temporal);
-  const gateway = createWorkflowGateway(temporal, { searchAttributes: true, workflowTaskQueue: app.config.workflowTaskQueue });
-  let refusing = true;
-  const dispatcher = new Dispatcher({
-    dataSource: app.dataSource,
-    workflows: { ...gateway, start: (task, tq) => (refusing ? Promise.reject(new UnavailableError("Temporal is unavailable; retry later")) : gateway.start(task, tq)) },
-    logger: createLogger("silent"),
-    intervalMs: 100,
-  });
-  dispatcher.start();
-  try {
-    await queues.resumeQueue({ name: q.name });
-    await waitFor(
-      async () => (await app.grpc.listTaskEvents({ id: first.id })).events.map((e) => e.reason),
-      (reasons) => reasons.includes("DISPATCH_FAILED"),
-      15_000,
-    );
-    await queues.pauseQueue({ name: q.name });
-    await sleep(300); // let a start in flight settle
-    expect((await getTask(first.id)).status).toBe(TaskStatus.QUEUED);
-    // Still ahead of the task queued after it.
-    expect((await queues.listQueueEntries({ name: q.name })).entries.map((e) => e.taskId)).toEqual([first.id, second.id]);
+  // A task queue name Temporal cannot use (reserved prefix): the start is refused. The API would
+  // refuse the name, so write it directly.
+  await app.dataSource.query(`UPDATE queues SET temporal_task_queue = '/_sys/taskyard-test' WHERE tenant = 'default' AND name = ?`, [q.name]);
+  await queues.resumeQueue({ name: q.name });
+  await waitFor(
+    async () => (await app.grpc.listTaskEvents({ id: first.id })).events.map((e) => e.reason),
+    (reasons) => reasons.includes("DISPATCH_FAILED"),
+    15_000,
+  );
+  await queues.pauseQueue({ name: q.name });
+  await sleep(300); // let a start in flight settle
+  expect((await getTask(first.id)).status).toBe(TaskStatus.QUEUED);
+  // Still ahead of the task queued after it.
+  expect((await queues.listQueueEntries({ name: q.name })).entries.map((e) => e.taskId)).toEqual([first.id, second.id]);
 
-    refusing = false;
-    await queues.resumeQueue({ name: q.name });
-    for (const t of [first, second]) await waitFor(() => getTask(t.id), (x) => x.status === TaskStatus.COMPLETED, 45_000);
-  } finally {
-    await dispatcher.stop();
-    await temporal.connection.close();
-    app.api.dispatcher.start();
-  }
+  await app.dataSource.query(`UPDATE queues SET temporal_task_queue = 'taskyard.default' WHERE tenant = 'default' AND name = ?`, [q.name]);
+  await queues.resumeQueue({ name: q.name });
+  for (const t of [first, second]) await waitFor(() => getTask(t.id), (x) => x.status === TaskStatus.COMPLETED, 45_000);
 });

@@ -63,6 +63,7 @@ describe("RegisterWorker", () => {
     ["a bad default", { taskTypes: [{ type: "a.b", retryPolicy: { maxAttempts: 1000 } }] }, /^task_types\[0\]\.retry_policy\.max_attempts: must be between 1 and 100/],
     ["a bad queue name", { queues: ["Bad Queue"], taskTypes: [{ type: "a.b" }] }, /^queues\[0\]: must match/],
     ["no worker id", { workerId: "", taskTypes: [{ type: "a.b" }] }, /^worker_id: is required/],
+    ["queues with all_queues", { allQueues: true, queues: ["default"], taskTypes: [{ type: "a.b" }] }, /^queues: must be empty with all_queues/],
   ])("refuses %s with INVALID_ARGUMENT naming the field", async (_name, body, message) => {
     const t = await tenant("bad");
     const res = await t.register(body);

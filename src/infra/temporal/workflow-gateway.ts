@@ -1,7 +1,7 @@
 /** WorkflowGateway over the Temporal client: start (idempotent), abort signal, describe. */
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from "@temporalio/client";
 import { ServiceError } from "@temporalio/client";
-import { UnavailableError } from "../../domain/errors.js";
+import { FailedPreconditionError, UnavailableError } from "../../domain/errors.js";
 import type { Task } from "../../tasks/types.js";
 import type { ExecutionState, WorkflowGateway } from "../../tasks/workflow-gateway.js";
 import { abortSignal, TASK_WORKFLOW, type TaskWorkflowInput } from "../../../workflows/definitions.js";
@@ -26,6 +26,13 @@ export function workflowInput(task: Task, queueTaskQueue: string): TaskWorkflowI
 export function createWorkflowGateway(client: Client, options: { searchAttributes: boolean; workflowTaskQueue: string }): WorkflowGateway {
   return {
     async start(task, queueTaskQueue) {
+      // Temporal would accept the workflow but never schedule its activity on such a queue: refuse
+      // here, so the dispatcher puts the task back (DISPATCH_FAILED) instead of starting a workflow
+      // that cannot progress.
+      const handlerQueue = handlerTaskQueue(queueTaskQueue, task.tenant, task.type);
+      if (handlerQueue.startsWith("/_sys/") || handlerQueue.length > 1000) {
+        throw new FailedPreconditionError(`queue "${task.queue}" has temporal task queue "${queueTaskQueue}", which Temporal cannot use (a reserved /_sys/ name or too long); change it with UpdateQueue`);
+      }
       try {
         const handle = await client.workflow.start(TASK_WORKFLOW, {
           taskQueue: options.workflowTaskQueue,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 
 import pytest
 from pydantic import BaseModel
@@ -122,9 +123,11 @@ async def test_absent_params_and_none_result(fake: FakeTaskyard, harness: Harnes
     @handler("example.none")
     async def h(ctx: TaskContext, params: dict) -> None:
         seen.append(params)
+        assert isinstance(ctx.log, logging.LoggerAdapter) and ctx.log.extra["task_id"] == "t1"
+        seen.append(ctx.checkpoint)
 
     out = await harness.run(h)
-    assert seen == [{}]
+    assert seen == [{}, None]
     assert out["result"] == {}
 
 

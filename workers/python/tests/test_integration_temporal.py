@@ -110,44 +110,50 @@ async def test_worker_runs_handlers_on_temporal(env: WorkflowEnvironment) -> Non
                http_transport=httpx.MockTransport(fake.handle))
     serving = asyncio.create_task(w.serve())
     await asyncio.wait_for(w.started.wait(), 20)
+    try:
+        async with TemporalWorker(env.client, task_queue="wf", workflows=[KitTestWorkflow],
+                                  workflow_runner=UnsandboxedWorkflowRunner()):
+            # 1. a run to completion
+            fake.task["params"] = {"n": 10}
+            done = await env.client.execute_workflow(
+                KitTestWorkflow.run, {"type": "it.count", "taskQueue": tq}, id=str(uuid.uuid4()), task_queue="wf"
+            )
+            assert done == {"kind": "completed", "out": {"result": {"counted": 10}, "itemsSucceeded": 0,
+                                                         "itemsFailed": 0, "itemFailures": []}}
+            assert fake.of("ReportTaskProgress")[-1].body["progress"]["current"] == 10
 
-    async with TemporalWorker(env.client, task_queue="wf", workflows=[KitTestWorkflow],
-                              workflow_runner=UnsandboxedWorkflowRunner()):
-        # 1. a run to completion
-        fake.task["params"] = {"n": 10}
-        done = await env.client.execute_workflow(
-            KitTestWorkflow.run, {"type": "it.count", "taskQueue": tq}, id=str(uuid.uuid4()), task_queue="wf"
-        )
-        assert done == {"kind": "completed", "out": {"result": {"counted": 10}, "itemsSucceeded": 0,
-                                                     "itemsFailed": 0, "itemFailures": []}}
-        assert fake.of("ReportTaskProgress")[-1].body["progress"]["current"] == 10
+            # 2. a TaskError
+            failed = await env.client.execute_workflow(
+                KitTestWorkflow.run, {"type": "it.fail", "taskQueue": tq}, id=str(uuid.uuid4()), task_queue="wf"
+            )
+            assert failed == {"kind": "failed", "type": "NOPE", "message": "not today"}
 
-        # 2. a TaskError
-        failed = await env.client.execute_workflow(
-            KitTestWorkflow.run, {"type": "it.fail", "taskQueue": tq}, id=str(uuid.uuid4()), task_queue="wf"
-        )
-        assert failed == {"kind": "failed", "type": "NOPE", "message": "not today"}
+            # 3. Temporal cancellation reaches the handler fast (heartbeat throttle 0.5 s)
+            fake.task["params"] = {"n": 400}
+            fake.calls.clear()
+            handle = await env.client.start_workflow(
+                KitTestWorkflow.run, {"type": "it.count", "taskQueue": tq}, id=str(uuid.uuid4()), task_queue="wf"
+            )
 
-        # 3. Temporal cancellation reaches the handler fast (heartbeat throttle 0.5 s)
-        fake.task["params"] = {"n": 400}
-        handle = await env.client.start_workflow(
-            KitTestWorkflow.run, {"type": "it.count", "taskQueue": tq}, id=str(uuid.uuid4()), task_queue="wf"
-        )
-        while not any(c.body.get("progress", {}).get("current", 0) >= 3 for c in fake.of("ReportTaskProgress")):
-            await asyncio.sleep(0.05)
-        loop = asyncio.get_running_loop()
-        asked = loop.time()
-        await handle.cancel()
-        try:
-            outcome = await handle.result()
-        except Exception as err:  # the workflow itself may end cancelled
-            outcome = {"kind": type(err).__name__}
-        assert events == ["cleanup"]
-        assert loop.time() - asked < 3
-        assert outcome == {"kind": "cancelled"}
+            async def reported(n: int) -> None:
+                while not any(c.body["progress"]["current"] >= n for c in fake.of("ReportTaskProgress")):
+                    await asyncio.sleep(0.05)
 
-    await asyncio.sleep(1.2)  # one re-registration
-    assert len(fake.of("RegisterWorker")) >= 2
-    await w.shutdown()
-    await serving
+            await asyncio.wait_for(reported(3), 10)
+            loop = asyncio.get_running_loop()
+            asked = loop.time()
+            await handle.cancel()
+            try:
+                outcome = await handle.result()
+            except Exception as err:  # the workflow itself may end cancelled
+                outcome = {"kind": type(err).__name__}
+            assert events == ["cleanup"]
+            assert loop.time() - asked < 3
+            assert outcome == {"kind": "cancelled"}
+
+        await asyncio.sleep(1.2)  # re-registers every heartbeatInterval (1 s)
+        assert len(fake.of("RegisterWorker")) >= 1  # calls were cleared after the first
+    finally:  # stop the worker before the dev server goes away
+        await asyncio.wait_for(w.shutdown(), 30)
+        await serving
     assert fake.of("UnregisterWorker")[0].body == {"workerId": w.worker_id}

@@ -31,6 +31,14 @@ class Runtime:
     progress_interval_s: float = 1.0
 
 
+class TaskLog(logging.LoggerAdapter):
+    """Prefixes messages with the task id (also in `extra` as task_id, task_type, attempt…)."""
+
+    def process(self, msg: Any, kwargs: Any) -> tuple[Any, Any]:
+        kwargs["extra"] = {**(self.extra or {}), **kwargs.get("extra", {})}
+        return f"[task {kwargs['extra']['task_id']}] {msg}", kwargs
+
+
 def checkpoint_from(heartbeat_details: Any) -> Any:
     """The checkpoint of the last heartbeat's first detail: its `checkpoint`, else `current`."""
     if not heartbeat_details:
@@ -68,7 +76,7 @@ async def run_task(h: Handler, rt: Runtime, input: dict[str, Any]) -> dict[str, 
     info = activity.info()
     task_id = str(input["taskId"])
     attempt = int(input.get("attempt") or 0)
-    log = logging.LoggerAdapter(
+    log = TaskLog(
         logger, {"task_id": task_id, "task_type": h.type, "attempt": attempt, "execution_attempt": info.attempt}
     )
     try:

@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 import temporalio.client
+import temporalio.service
 import temporalio.worker
 
 from .handler import Handler
@@ -24,7 +25,7 @@ class WorkerStartupError(RuntimeError):
 
 
 def group_assignments(assignments: list[dict[str, Any]], handlers: dict[str, Handler]) -> dict[str, dict[str, Handler]]:
-    """Handlers by Temporal task queue, from RegisterWorker's assignments."""
+    """Handlers by Temporal task queue, from RegisterWorker's assignments (empty when none fits)."""
     by_queue: dict[str, dict[str, Handler]] = {}
     for a in assignments:
         h = handlers.get(a.get("type", ""))
@@ -33,14 +34,50 @@ def group_assignments(assignments: list[dict[str, Any]], handlers: dict[str, Han
             log.warning("ignoring assignment %s", a)
             continue
         by_queue.setdefault(queue, {})[h.type] = h
-    if not by_queue:
-        raise WorkerStartupError("RegisterWorker answered no assignments for the registered types")
     return by_queue
 
 
-async def connect(address: str, namespace: str, identity: str) -> temporalio.client.Client:
+def _read(what: str, path: str | None) -> bytes | None:
+    if not path:
+        return None
     try:
-        return await temporalio.client.Client.connect(address, namespace=namespace, identity=identity)
+        with open(path, "rb") as f:
+            return f.read()
+    except OSError as err:
+        raise WorkerStartupError(f"cannot read the Temporal TLS {what} {path}: {err.strerror or err}") from err
+
+
+def tls_config(
+    *,
+    client_cert_path: str | None = None,
+    client_key_path: str | None = None,
+    server_ca_cert_path: str | None = None,
+    server_name: str | None = None,
+) -> temporalio.service.TLSConfig:
+    """The TLSConfig of PEM files (each optional: no client certificate, the system's roots) and
+    the server name to verify."""
+    if bool(client_cert_path) != bool(client_key_path):
+        raise ValueError("TEMPORAL_TLS_CLIENT_CERT_PATH and TEMPORAL_TLS_CLIENT_KEY_PATH must be set together")
+    return temporalio.service.TLSConfig(
+        client_cert=_read("client certificate", client_cert_path),
+        client_private_key=_read("client key", client_key_path),
+        server_root_ca_cert=_read("server CA certificate", server_ca_cert_path),
+        domain=server_name or None,
+    )
+
+
+async def connect(
+    address: str,
+    namespace: str,
+    identity: str,
+    *,
+    tls: bool | temporalio.service.TLSConfig = False,
+    api_key: str | None = None,
+) -> temporalio.client.Client:
+    try:
+        return await temporalio.client.Client.connect(
+            address, namespace=namespace, identity=identity, tls=tls, api_key=api_key
+        )
     except Exception as err:
         raise WorkerStartupError(
             f"cannot connect to Temporal at {address} (namespace {namespace}): {err}"
