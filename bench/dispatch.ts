@@ -10,12 +10,14 @@
  *     then the queue resumed: tasks dispatched (RUNNING) per second and workflows started per
  *     second, first with no worker polling the queue (the dispatcher and Temporal's starts
  *     alone; terminated afterwards on a BENCH_TEMPORAL_ADDRESS server), then with the in-process
- *     worker running them (plus tasks completed per second).
+ *     worker running them (plus tasks completed per second);
+ *  3. abort latency: CancelTask → CANCELLED for a running demo.sleep that reports progress every
+ *     100 ms (BENCH_ABORT_TASKS of them, one at a time), p50 / p95 / max beside the 1 s target.
  * Prints figures only; no timing asserts.
  *
  * Env: BENCH_LATENCY_TASKS (100), BENCH_TASKS (2000), BENCH_REPLICAS (1: API replicas, each
  * with its own dispatcher and pool), BENCH_DISPATCH_INTERVAL_MS (1000, a slower idle poll than the server default of 250 ms),
- * BENCH_WORKER_CONCURRENCY (100).
+ * BENCH_WORKER_CONCURRENCY (100), BENCH_ABORT_TASKS (30).
  */
 process.env.TZ ??= "UTC";
 
@@ -42,6 +44,7 @@ import { loadWorkflowBundle } from "../src/infra/temporal/worker.js";
 
 const LATENCY_TASKS = Number(process.env.BENCH_LATENCY_TASKS ?? 100);
 const TASKS = Number(process.env.BENCH_TASKS ?? 2000);
+const ABORT_TASKS = Number(process.env.BENCH_ABORT_TASKS ?? 30);
 const REPLICAS = Number(process.env.BENCH_REPLICAS ?? 1);
 const NOOP = { steps: 1, step_ms: 0 };
 
@@ -181,6 +184,20 @@ async function main(): Promise<void> {
   const completedMs = Date.now() - run.released;
   const dispatchedMs = (await lastStart(run.project)) - run.released;
 
+  // 3. Abort latency of a handler that reports progress every 100 ms.
+  log(`abort: ${ABORT_TASKS} running tasks, one at a time …`);
+  const aborts: number[] = [];
+  for (let i = 0; i < ABORT_TASKS; i++) {
+    const t = await tasks.createTask({ task: { type: "demo.sleep", queue: "bench", params: { steps: 100_000, step_ms: 100 } } });
+    const status = async () => (await rows<{ status: string; progress_current: string }>(`SELECT status, progress_current FROM tasks WHERE id = ?`, [t.id]))[0]!;
+    while (Number((await status()).progress_current) < 1) await sleep(5);
+    const began = performance.now();
+    await tasks.cancelTask({ id: t.id, reason: "bench:dispatch abort latency" });
+    while ((await status()).status !== "CANCELLED") await sleep(5);
+    aborts.push(performance.now() - began);
+  }
+  aborts.sort((a, b) => a - b);
+
   const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
   const rate = (n: number, ms: number) => `${((n / ms) * 1000).toFixed(0)}/s`;
   console.log(`\nbench:dispatch — ${REPLICAS} API replica(s), idle poll ${config.dispatchIntervalMs} ms, worker concurrency ${config.worker.concurrency}, ${os.cpus().length} CPUs`);
@@ -193,6 +210,8 @@ async function main(): Promise<void> {
   console.log(`  all dispatched (RUNNING)   ${String(dispatchedMs).padStart(6)} ms   ${rate(TASKS, dispatchedMs)}`);
   console.log(`  all workflows started      ${String(startedMs).padStart(6)} ms   ${rate(TASKS, startedMs)}   (sampled every 20 ms)`);
   console.log(`  all completed              ${String(completedMs).padStart(6)} ms   ${rate(TASKS, completedMs)}`);
+  console.log(`CancelTask → CANCELLED, handler reporting every 100 ms (${aborts.length} tasks; target p95 ≤ 1000 ms):`);
+  console.log(`  p50 ${fmt(percentile(aborts, 50))}   p95 ${fmt(percentile(aborts, 95))}   max ${fmt(aborts[aborts.length - 1]!)}   → ${percentile(aborts, 95) <= 1000 ? "within" : "OVER"} the target`);
 }
 
 main()

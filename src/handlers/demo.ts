@@ -149,7 +149,7 @@ export const demoAnalyze = defineHandler({
     }
     await ctx.enterCommitPhase();
     await ctx.progress(segments, segments, "committing results");
-    await sleep(commitMs);
+    await sleep(commitMs, undefined, { signal: ctx.signal }); // a force stop or a worker shutdown still ends it
     await ctx.addArtifact({ name: "report", uri: `memory://reports/${asset}.json`, kind: "report", metadata: { product: String(params.product ?? ""), version: String(params.version ?? "") } });
     return { result: { asset_id: asset, segments, product: params.product ?? null, version: params.version ?? null } };
   },

@@ -7,7 +7,7 @@
  * - Reflection needs a credential (viewer): the schema is no secret, but an open bidi stream for
  *   anonymous callers is an easy way to hold server resources. `grpcurl -H` / `buf curl -H`
  *   pass the header. With authentication off (`taskyard dev`) it is open like everything else.
- * - `force` on UpdateTask, BatchUpdateTasks, RetryTask, ResetTask and BatchResetTasks needs admin
+ * - `force` on UpdateTask, BatchUpdateTasks, CancelTask (a force stop), RetryTask, ResetTask and BatchResetTasks needs admin
  *   (the issue's "force flags"); in a batch, any inner request with it.
  * - Sharing a task with every tenant is an admin decision: CreateTask / BatchCreateTasks with
  *   visibility PUBLIC, UpdateTask with `visibility` in its mask, and BatchSetTaskVisibility.
@@ -46,7 +46,7 @@ export const RULES: Readonly<Record<string, Readonly<Record<string, Rule>>>> = {
     BatchCreateTasks: { role: "operator", visibility: "admin" },
     UpdateTask: { role: "operator", force: "admin", visibility: "admin" },
     BatchUpdateTasks: { role: "operator", force: "admin", visibility: "admin" },
-    CancelTask: "operator",
+    CancelTask: { role: "operator", force: "admin" },
     RetryTask: { role: "operator", force: "admin" },
     ResetTask: { role: "operator", force: "admin" },
     CloneTask: "operator",

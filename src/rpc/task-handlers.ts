@@ -133,7 +133,7 @@ export function createTaskHandlers({ service, reads, temporalUiUrl, types, taskT
     },
 
     async cancelTask(req, ctx) {
-      return toPbFor(ctx)(await service.cancel(callerOf(ctx), validateId("id", req.id), req.reason));
+      return toPbFor(ctx)(await service.cancel(callerOf(ctx), validateId("id", req.id), req.reason, req.force));
     },
 
     async retryTask(req, ctx) {

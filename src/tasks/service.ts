@@ -173,28 +173,34 @@ export class TaskService {
    * Abort. Waiting tasks are cancelled at once; a running one becomes CANCELLING and its
    * workflow gets the `abort` signal; its handler sees the cancellation at the next heartbeat.
    */
-  async cancel(caller: Caller, id: string, reason: string): Promise<Task> {
+  /**
+   * Aborts a task. `force` (admin; authz checks the role) is a force stop: the workflow is
+   * terminated even in the commit phase, and the task closed here as CANCELLED, reason FORCED.
+   */
+  async cancel(caller: Caller, id: string, reason: string, force = false): Promise<Task> {
     const { tasks, queues, workflows } = this.deps;
-    const message = reason || "aborted by request";
+    const message = reason || (force ? "force-stopped by request" : "aborted by request");
+    const why = force ? "FORCED" : "USER_ABORT";
     const task = await tasks.transaction(async (tx, manager) => {
       const current = await tx.get(caller.tenant, id, { lock: true });
       if (!current) throw await notWritable(tx, caller.tenant, id);
-      const refusal = cancelRefusal(current.status, current.committing);
+      const refusal = cancelRefusal(current.status, current.committing && !force);
       if (refusal) throw new FailedPreconditionError(`cannot abort task ${id}: ${refusal}`);
       switch (current.status) {
         case "CANCELLING":
-          return current;
+          return force ? tx.transition(current, "CANCELLING", { actor: caller.principal, reason: why, message }) : current;
         case "PENDING":
         case "QUEUED":
           await queues.withManager(manager).removeEntry(caller.tenant, id);
-          return tx.transition(current, "CANCELLED", { actor: caller.principal, reason: "USER_ABORT", message, set: { endTime: new Date() } });
+          return tx.transition(current, "CANCELLED", { actor: caller.principal, reason: why, message, set: { endTime: new Date() } });
         default:
-          return tx.transition(current, "CANCELLING", { actor: caller.principal, reason: "USER_ABORT", message });
+          return tx.transition(current, "CANCELLING", { actor: caller.principal, reason: why, message });
       }
     });
     if (task.status !== "CANCELLING") return task;
-    if ((await workflows.abort(task, message)) === "not_found") {
-      // No open workflow (it ended, or never started): nothing will report back, so close it here.
+    // A terminated workflow records nothing, and without an open one nothing will report back: close it here.
+    if (force || (await workflows.abort(task, message)) === "not_found") {
+      if (force) await workflows.terminate(task, message);
       return (await this.deps.lifecycle.finish(task.tenant, task.id, task.attempt, { kind: "cancelled", message }, caller.principal)) ?? task;
     }
     return task;

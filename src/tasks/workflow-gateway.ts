@@ -12,6 +12,8 @@ export interface WorkflowGateway {
    * `queueTaskQueue` is the Temporal task queue of the task's queue: its handler runs there, per type.
    */
   start(task: Task, queueTaskQueue: string): Promise<{ runId: string }>;
+  /** Terminates the task's workflow (a force stop): no handler cleanup, no outcome recorded by it. */
+  terminate(task: Task, reason: string): Promise<"terminated" | "not_found">;
   /** Sends the `abort` signal. "not_found" when no such open workflow exists. */
   abort(task: Task, reason: string): Promise<"signalled" | "not_found">;
   /** The state of the task's latest workflow run. */

@@ -89,7 +89,7 @@ describe("every RPC", () => {
 });
 
 describe("force flags", () => {
-  it.each(["RetryTask", "ResetTask", "UpdateTask"])("TaskService/%s with force needs admin", async (name) => {
+  it.each(["RetryTask", "ResetTask", "UpdateTask", "CancelTask"])("TaskService/%s with force needs admin", async (name) => {
     const [desc, method] = lookup(TaskService.typeName, name);
     const denied = await call(desc, method, tokens.operator, { force: true });
     expect(denied.code).toBe("PermissionDenied");

@@ -22,6 +22,23 @@ const fast = { initialBackoff: { seconds: 0n, nanos: 100_000_000 }, maxBackoff: 
 
 
 describe("over gRPC", () => {
+  it("force-stops a task in its commit phase (admin): CANCELLED with reason FORCED, its workflow terminated", async () => {
+    const task = await app.grpc.createTask({ task: { type: "demo.analyze", params: { asset_id: "a1", segments: 2, step_ms: 10, commit_ms: 20_000 } } });
+    await waitFor(() => get(task.id), (t) => t.progress?.message === "committing results", 20_000);
+    expect(await codeOf(app.grpc.cancelTask({ id: task.id }))).toBe("FailedPrecondition");
+    const stopped = await app.grpc.cancelTask({ id: task.id, force: true, reason: "stuck upload" });
+    expect(stopped).toMatchObject({ status: TaskStatus.CANCELLED, statusReason: "FORCED", statusMessage: "stuck upload" });
+    const reasons = (await app.grpc.listTaskEvents({ id: task.id })).events.map((e) => `${TaskStatus[e.toStatus]}:${e.reason}`);
+    expect(reasons.slice(-2)).toEqual(["CANCELLING:FORCED", "CANCELLED:FORCED"]);
+    const connection = await Connection.connect({ address: inject("temporalAddress") });
+    try {
+      const desc = await new Client({ connection }).workflow.getHandle(task.id).describe();
+      expect(desc.status.name).toBe("TERMINATED");
+    } finally {
+      await connection.close();
+    }
+  });
+
   it("runs a task from QUEUED through RUNNING with rising progress to COMPLETED with its result", async () => {
     const created = await app.grpc.createTask({ task: { type: "demo.sleep", params: { steps: 6, step_ms: 250 }, labels: { run: uniqueLabel() } } });
     expect(created.status).toBe(TaskStatus.QUEUED);

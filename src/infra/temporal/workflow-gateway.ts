@@ -55,6 +55,16 @@ export function createWorkflowGateway(client: Client, options: { searchAttribute
       }
     },
 
+    async terminate(task, reason) {
+      try {
+        await client.workflow.getHandle(task.id).terminate(reason);
+        return "terminated";
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) return "not_found";
+        throw unavailable(err);
+      }
+    },
+
     async abort(task, reason) {
       try {
         await client.workflow.getHandle(task.id).signal(abortSignal, reason);

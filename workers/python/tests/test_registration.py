@@ -80,8 +80,13 @@ def test_default_identity_and_env(monkeypatch: pytest.MonkeyPatch) -> None:
     assert w.identity.startswith("python@") and "/" in w.identity
     monkeypatch.delenv("TASKYARD_WORKER_QUEUES")
     monkeypatch.delenv("TASKYARD_URL")
+    monkeypatch.delenv("TASKYARD_WORKER_CONCURRENCY", raising=False)
     w = Worker([scan])
     assert w.queues == ["default"] and w.taskyard_url == "http://127.0.0.1:8080"
+    assert w.max_concurrent == 10
+    monkeypatch.setenv("TASKYARD_WORKER_CONCURRENCY", "4")
+    assert Worker([scan]).max_concurrent == 4
+    assert Worker([scan], max_concurrent=2).max_concurrent == 2  # an argument wins
 
 
 def test_handler_declaration_errors() -> None:

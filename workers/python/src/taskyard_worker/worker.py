@@ -12,12 +12,21 @@ from collections.abc import Iterable
 from typing import Any
 
 import httpx
+import temporalio.client
+import temporalio.service
 import temporalio.worker
 
 from . import temporal
 from ._version import SDK
 from .api import ApiError, TaskyardApi
-from .config import DEFAULT_TASKYARD_URL, DEFAULT_TEMPORAL_ADDRESS, env_queues, env_str
+from .config import (
+    DEFAULT_TASKYARD_URL,
+    DEFAULT_TEMPORAL_ADDRESS,
+    env_bool,
+    env_concurrency,
+    env_str,
+    served_queues,
+)
 from .durations import parse_duration
 from .handler import Handler
 from .runner import Runtime
@@ -29,16 +38,26 @@ __all__ = ["Worker", "WorkerStartupError"]
 
 
 class Worker:
+    """Serves `handlers` on Taskyard `queues`: a list of queue names, or `"all"` for every queue
+    of the tenant (including queues created later, picked up at a re-registration). Each
+    setting left `None` comes from the environment (see the README), else its default."""
+
     def __init__(
         self,
         handlers: Iterable[Handler],
-        queues: Iterable[str] | None = None,
+        queues: Iterable[str] | str | None = None,
         *,
         taskyard_url: str | None = None,
         token: str | None = None,
         temporal_address: str | None = None,
         temporal_namespace: str | None = None,
-        max_concurrent: int = 10,
+        temporal_tls: bool | temporalio.service.TLSConfig | None = None,
+        temporal_api_key: str | None = None,
+        temporal_tls_client_cert_path: str | None = None,
+        temporal_tls_client_key_path: str | None = None,
+        temporal_tls_server_ca_cert_path: str | None = None,
+        temporal_tls_server_name: str | None = None,
+        max_concurrent: int | None = None,
         identity: str | None = None,
         http_transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
@@ -51,11 +70,37 @@ class Worker:
             self.handlers[h.type] = h
         if not self.handlers:
             raise ValueError("a Worker needs at least one handler")
-        self.queues = list(queues) if queues is not None else env_queues()
+        served = served_queues(queues)
+        self.all_queues = served is None  # every queue of the tenant
+        self.queues: list[str] = served or []
         self.taskyard_url = taskyard_url or env_str("TASKYARD_URL", DEFAULT_TASKYARD_URL)
         self.token = token if token is not None else env_str("TASKYARD_TOKEN")
         self.temporal_address = temporal_address or env_str("TEMPORAL_ADDRESS", DEFAULT_TEMPORAL_ADDRESS)
         self.temporal_namespace = temporal_namespace or env_str("TEMPORAL_NAMESPACE")
+        self.temporal_api_key = temporal_api_key or env_str("TEMPORAL_API_KEY")
+        self.temporal_tls_client_cert_path = temporal_tls_client_cert_path or env_str("TEMPORAL_TLS_CLIENT_CERT_PATH")
+        self.temporal_tls_client_key_path = temporal_tls_client_key_path or env_str("TEMPORAL_TLS_CLIENT_KEY_PATH")
+        self.temporal_tls_server_ca_cert_path = (
+            temporal_tls_server_ca_cert_path or env_str("TEMPORAL_TLS_SERVER_CA_CERT_PATH")
+        )
+        self.temporal_tls_server_name = temporal_tls_server_name or env_str("TEMPORAL_TLS_SERVER_NAME")
+        if not isinstance(temporal_tls, temporalio.service.TLSConfig) and (
+            bool(self.temporal_tls_client_cert_path) != bool(self.temporal_tls_client_key_path)
+        ):
+            raise ValueError(
+                "TEMPORAL_TLS_CLIENT_CERT_PATH and TEMPORAL_TLS_CLIENT_KEY_PATH (temporal_tls_client_cert_path, "
+                "temporal_tls_client_key_path) must be set together: a client certificate needs its key"
+            )
+        if temporal_tls is None:
+            # An API key only travels over TLS (Temporal Cloud), and a client certificate is TLS.
+            temporal_tls = (
+                env_bool("TEMPORAL_TLS")
+                or self.temporal_api_key is not None
+                or self.temporal_tls_client_cert_path is not None
+            )
+        self.temporal_tls: bool | temporalio.service.TLSConfig = temporal_tls
+        if max_concurrent is None:
+            max_concurrent = env_concurrency()
         if max_concurrent < 1:
             raise ValueError("max_concurrent must be at least 1")
         self.max_concurrent = max_concurrent
@@ -66,7 +111,26 @@ class Worker:
         self._stop = asyncio.Event()
         self._serving = False
         self._done = asyncio.Event()
+        self._client: temporalio.client.Client | None = None
+        self._pollers: dict[str, tuple[temporalio.worker.Worker, asyncio.Task[None]]] = {}
+        self._poller_ended = asyncio.Event()
         self.started = asyncio.Event()  # set once polling Temporal
+
+    @property
+    def task_queues(self) -> list[str]:
+        """The Temporal task queues polled now, one per (queue, type)."""
+        return list(self._pollers)
+
+    def temporal_tls_config(self) -> bool | temporalio.service.TLSConfig:
+        """What `Client.connect` gets as `tls=`: False, or a TLSConfig (the PEM files read now)."""
+        if isinstance(self.temporal_tls, temporalio.service.TLSConfig) or not self.temporal_tls:
+            return self.temporal_tls
+        return temporal.tls_config(
+            client_cert_path=self.temporal_tls_client_cert_path,
+            client_key_path=self.temporal_tls_client_key_path,
+            server_ca_cert_path=self.temporal_tls_server_ca_cert_path,
+            server_name=self.temporal_tls_server_name,
+        )
 
     def registration_body(self) -> dict[str, Any]:
         """The RegisterWorker request (proto JSON)."""
@@ -74,6 +138,7 @@ class Worker:
             "workerId": self.worker_id,
             "identity": self.identity,
             "queues": self.queues,
+            **({"allQueues": True} if self.all_queues else {}),
             "taskTypes": [h.registration() for h in self.handlers.values()],
             "sdk": SDK,
         }
@@ -93,12 +158,18 @@ class Worker:
         api = TaskyardApi(self.taskyard_url, self.token, transport=self._transport)
         registered = False
         try:
+            tls = self.temporal_tls_config()  # unreadable PEM files fail before registering
             resp = await self.register(api)
             registered = True
             rt = Runtime(api, self.worker_id)
             self._apply(resp, rt)
-            workers = await self._temporal_workers(resp, rt)
-            await self._run(workers, api, rt)
+            if not temporal.group_assignments(resp.get("assignments") or [], self.handlers):
+                raise WorkerStartupError("RegisterWorker answered no assignments for the registered types")
+            self._client = await self._connect(resp, tls)
+            self._pollers = {}
+            self._poller_ended.clear()
+            self._poll(resp, rt)
+            await self._run(api, rt)
         finally:
             if registered:
                 try:
@@ -153,26 +224,53 @@ class Worker:
         self.heartbeat_interval_s = max(1.0, parse_duration(resp.get("heartbeatInterval"), 30.0))
         rt.progress_interval_s = max(0.0, parse_duration(resp.get("progressInterval"), 1.0))
 
-    async def _temporal_workers(self, resp: dict[str, Any], rt: Runtime) -> list[temporalio.worker.Worker]:
-        by_queue = temporal.group_assignments(resp.get("assignments") or [], self.handlers)
+    async def _connect(
+        self, resp: dict[str, Any], tls: bool | temporalio.service.TLSConfig
+    ) -> temporalio.client.Client:
         namespace = self.temporal_namespace or resp.get("temporalNamespace") or "default"
-        client = await temporal.connect(self.temporal_address, namespace, self.identity)
-        log.info("worker %s registered; Temporal %s namespace %s", self.worker_id, self.temporal_address, namespace)
-        return temporal.build_workers(client, by_queue, rt, max_concurrent=self.max_concurrent, identity=self.identity)
+        client = await temporal.connect(
+            self.temporal_address, namespace, self.identity, tls=tls, api_key=self.temporal_api_key
+        )
+        log.info(
+            "worker %s registered; Temporal %s namespace %s%s%s", self.worker_id, self.temporal_address, namespace,
+            " (TLS)" if tls else "", " with an API key" if self.temporal_api_key else "",
+        )
+        return client
 
-    async def _run(self, workers: list[temporalio.worker.Worker], api: TaskyardApi, rt: Runtime) -> None:
-        running = [asyncio.create_task(w.run()) for w in workers]
+    def _poll(self, resp: dict[str, Any], rt: Runtime) -> list[str]:
+        """Starts polling the Temporal task queues of a RegisterWorker answer not polled yet (a
+        queue created since, for a worker of all queues). Never stops a poller. Answers the
+        task queues it started."""
+        assert self._client is not None
+        by_queue = temporal.group_assignments(resp.get("assignments") or [], self.handlers)
+        fresh = {queue: handlers for queue, handlers in by_queue.items() if queue not in self._pollers}
+        if not fresh:
+            return []
+        workers = temporal.build_workers(
+            self._client, fresh, rt, max_concurrent=self.max_concurrent, identity=self.identity
+        )
+        for queue, w in zip(fresh, workers):
+            running = asyncio.create_task(w.run(), name=f"taskyard-worker poller {queue}")
+            running.add_done_callback(lambda _: self._poller_ended.set())
+            self._pollers[queue] = (w, running)
+        return list(fresh)
+
+    async def _run(self, api: TaskyardApi, rt: Runtime) -> None:
         heartbeat = asyncio.create_task(self._heartbeat(api, rt))
         stop = asyncio.create_task(self._stop.wait())
+        ended = asyncio.create_task(self._poller_ended.wait())  # a poller stopped (or failed)
         self.started.set()
         try:
-            await asyncio.wait([stop, *running], return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.wait([stop, ended], return_when=asyncio.FIRST_COMPLETED)
         finally:
             stop.cancel()
-            heartbeat.cancel()
+            ended.cancel()
+            heartbeat.cancel()  # no poller starts from here on
+            await asyncio.gather(heartbeat, return_exceptions=True)
             log.info("shutting down")
-            await asyncio.gather(*(w.shutdown() for w in workers), return_exceptions=True)
-            results = await asyncio.gather(*running, return_exceptions=True)
+            pollers = list(self._pollers.values())
+            await asyncio.gather(*(w.shutdown() for w, _ in pollers), return_exceptions=True)
+            results = await asyncio.gather(*(running for _, running in pollers), return_exceptions=True)
         for r in results:
             if isinstance(r, BaseException) and not isinstance(r, asyncio.CancelledError):
                 raise r
@@ -181,6 +279,12 @@ class Worker:
         while True:
             await asyncio.sleep(self.heartbeat_interval_s)
             try:
-                self._apply(await api.call("RegisterWorker", self.registration_body(), retries=2), rt)
+                resp = await api.call("RegisterWorker", self.registration_body(), retries=2)
             except Exception as err:
                 log.warning("re-registration failed (will retry): %s", err)
+                continue
+            self._apply(resp, rt)
+            try:
+                self._poll(resp, rt)
+            except Exception as err:
+                log.warning("could not poll the new task queues (will retry at the next re-registration): %s", err)
