@@ -32,6 +32,8 @@ const schema = z.object({
       .optional(),
   ),
   DATABASE_POOL_SIZE: int(1, 500).default(10),
+  DATABASE_PROBE_INTERVAL_MS: int(100, 60_000).default(1000),
+  DATABASE_PROBE_TIMEOUT_MS: int(100, 60_000).default(2000),
   TASKYARD_MIGRATE_ON_START: bool.default(false),
   TEMPORAL_ADDRESS: optionalString,
   TEMPORAL_NAMESPACE: z.string().min(1).default("default"),
@@ -79,6 +81,8 @@ export type Config = Readonly<{
   logLevel: z.infer<typeof schema>["LOG_LEVEL"];
   databaseUrl: string | undefined;
   databasePoolSize: number;
+  /** `serve` probes the database this often; unanswered within the timeout = down: RPCs answer UNAVAILABLE, health NOT_SERVING. */
+  databaseProbe: Readonly<{ intervalMs: number; timeoutMs: number }>;
   migrateOnStart: boolean;
   temporal: Readonly<{
     address: string | undefined;
@@ -170,6 +174,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     databaseUrl: e.DATABASE_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
+    databaseProbe: Object.freeze({ intervalMs: e.DATABASE_PROBE_INTERVAL_MS, timeoutMs: e.DATABASE_PROBE_TIMEOUT_MS }),
     migrateOnStart: e.TASKYARD_MIGRATE_ON_START,
     temporal: Object.freeze({
       address: e.TEMPORAL_ADDRESS,

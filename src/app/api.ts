@@ -20,6 +20,8 @@ import { createWorkflowGateway } from "../infra/temporal/workflow-gateway.js";
 import { QueueRepository } from "../queues/repository.js";
 import { QueueService } from "../queues/service.js";
 import { authInterceptor } from "../rpc/auth-interceptor.js";
+import { availabilityInterceptor } from "../rpc/availability-interceptor.js";
+import { watchDatabase } from "../infra/db/availability.js";
 import { errorInterceptor } from "../rpc/errors.js";
 import { createHealthService } from "../rpc/health.js";
 import { limitsInterceptor } from "../rpc/limits.js";
@@ -90,6 +92,7 @@ export async function startApi({ config, dataSource, client, logger }: ApiDeps):
     queueRepairs: new QueueRepairs({ tasks, queues, workflows, logger: logger.child({ component: "reconciler" }), onEnqueued: () => dispatcher.wake() }),
   });
   const health = createHealthService();
+  const database = watchDatabase(dataSource, config.databaseProbe);
   const apiKeys = new ApiKeyService({
     keys: new ApiKeyRepository(dataSource.manager),
     onBackgroundError: (err) => logger.warn({ err }, "could not record API key use"),
@@ -126,7 +129,13 @@ export async function startApi({ config, dataSource, client, logger }: ApiDeps):
       progressIntervalMs: config.progressIntervalMs,
     }),
     // Outermost first: metrics see the mapped code; auth errors are mapped; limits know the caller.
-    interceptors: [metricsInterceptor(metrics), errorInterceptor(logger), authInterceptor({ mode: authMode, authenticator }), limitsInterceptor({ ...config.limits, createTokens })],
+    interceptors: [
+      metricsInterceptor(metrics),
+      errorInterceptor(logger),
+      availabilityInterceptor(database),
+      authInterceptor({ mode: authMode, authenticator }),
+      limitsInterceptor({ ...config.limits, createTokens }),
+    ],
     host: config.host ?? "0.0.0.0",
     port: config.port,
     corsOrigins: config.corsOrigins,
@@ -134,6 +143,11 @@ export async function startApi({ config, dataSource, client, logger }: ApiDeps):
     logger,
   });
   for (const name of SERVED_SERVICES) health.setStatus(name, "SERVING");
+  database.onChange((up) => {
+    if (up) logger.info("the database answers again: serving");
+    else logger.error({ timeoutMs: config.databaseProbe.timeoutMs }, "the database does not answer: RPCs answer UNAVAILABLE and health NOT_SERVING until it does");
+    for (const name of ["", ...SERVED_SERVICES]) health.setStatus(name, up ? "SERVING" : "NOT_SERVING");
+  });
   dispatcher.start();
   reconciler.start();
   logger.info({ port: server.port }, "API serving gRPC, gRPC-Web and Connect");
@@ -144,6 +158,7 @@ export async function startApi({ config, dataSource, client, logger }: ApiDeps):
     reconciler,
     async stop() {
       health.shutdown();
+      database.stop();
       await Promise.all([dispatcher.stop(), reconciler.stop()]);
       await server.close(config.shutdownGraceMs);
     },

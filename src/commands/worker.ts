@@ -7,6 +7,7 @@
  */
 import type { Logger } from "pino";
 import type { Config } from "../config.js";
+import { watchTemporal } from "../infra/temporal/availability.js";
 import { connectWorker } from "../infra/temporal/connection.js";
 import { createMetrics } from "../infra/metrics.js";
 import { startWorkerHttp } from "../infra/worker-http.js";
@@ -47,9 +48,9 @@ export async function runWorker(config: Config, logger: Logger, options: { queue
   });
   let state = "running";
   void worker.done.finally(() => (state = "stopped"));
-  const side = config.worker.metricsPort !== undefined
-    ? await startWorkerHttp(config.worker.metricsPort, config.host ?? "0.0.0.0", createMetrics(), () => state === "running")
-    : undefined;
+  const temporal = watchTemporal(connection, { intervalMs: 2_000, timeoutMs: 2_000 });
+  const problem = () => (state !== "running" ? `worker ${state}` : temporal.available ? undefined : `Temporal at ${config.temporal.address} does not answer`);
+  const side = config.worker.metricsPort !== undefined ? await startWorkerHttp(config.worker.metricsPort, config.host ?? "0.0.0.0", createMetrics(), problem) : undefined;
   await Promise.race([
     worker.done,
     untilSignal(async () => {
@@ -57,6 +58,7 @@ export async function runWorker(config: Config, logger: Logger, options: { queue
       await worker.stop();
     }, logger),
   ]);
+  temporal.stop();
   await side?.close();
   await connection.close();
 }

@@ -3,11 +3,12 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Metrics } from "./metrics.js";
 
-export async function startWorkerHttp(port: number, host: string, metrics: Metrics, healthy: () => boolean) {
+/** `problem()`: why the worker is not healthy, or undefined when it is (GET /healthz answers 503 with it). */
+export async function startWorkerHttp(port: number, host: string, metrics: Metrics, problem: () => string | undefined) {
   const server = http.createServer((req, res) => {
     if (req.method === "GET" && req.url === "/healthz") {
-      const ok = healthy();
-      res.writeHead(ok ? 200 : 503, { "content-type": "text/plain" }).end(ok ? "ok\n" : "not running\n");
+      const why = problem();
+      res.writeHead(why ? 503 : 200, { "content-type": "text/plain" }).end(why ? `${why}\n` : "ok\n");
     } else if (req.method === "GET" && req.url === "/metrics") {
       void metrics.registry.metrics().then((body) => res.writeHead(200, { "content-type": metrics.registry.contentType }).end(body));
     } else {
