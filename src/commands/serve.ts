@@ -13,9 +13,11 @@ export async function runServe(config: Config, logger: Logger): Promise<void> {
   const dataSource = await openDatabase(config.databaseUrl, config.databasePoolSize, logger);
   if (config.migrateOnStart) await migrate(dataSource);
   const client = await connectClient(config.temporal);
-  const api = await startApi({ config, dataSource, client, logger });
+  // The workflow host first: once the API answers health SERVING (and SIGTERM drains, below),
+  // everything this replica runs is up.
   const connection = await connectWorker(config.temporal, logger);
   const host = await startWorkflowHost({ config, dataSource, connection, bundle: await loadWorkflowBundle(config.worker.workflowBundlePath), logger });
+  const api = await startApi({ config, dataSource, client, logger });
   await untilSignal(async () => {
     await api.stop();
     await host.shutdown();

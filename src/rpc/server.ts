@@ -102,7 +102,11 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
           setTimeout(resolve, graceMs).unref();
         });
       }
-      // Idle keep-alive connections and HTTP/2 sessions would hold close() open forever.
+      // Idle keep-alive connections and HTTP/2 sessions would hold close() open forever: end them,
+      // flushing what the last responses wrote (a destroy here cut trailers off: ECONNRESET for
+      // the client), and destroy what is still open a moment later.
+      for (const s of sockets) s.end();
+      await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
       for (const s of sockets) s.destroy();
       await closed;
     },
