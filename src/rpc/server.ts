@@ -12,6 +12,7 @@ import { cors, type ConnectRouter, type Interceptor } from "@connectrpc/connect"
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import type { Logger } from "pino";
 import type { Metrics } from "../infra/metrics.js";
+import { guardBinaryRequests } from "./binary-guard.js";
 
 export interface ApiServerOptions {
   routes: (router: ConnectRouter) => void;
@@ -38,7 +39,11 @@ type Res = ServerResponse | Http2ServerResponse;
 export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer> {
   const shutdown = new AbortController();
   const connect = connectNodeAdapter({
-    routes: opts.routes,
+    routes: (router) => {
+      opts.routes(router);
+      // Undecodable binary requests → INVALID_ARGUMENT rather than the library's INTERNAL.
+      guardBinaryRequests(router.handlers);
+    },
     interceptors: opts.interceptors,
     readMaxBytes: READ_MAX_BYTES,
     maxTimeoutMs: MAX_TIMEOUT_MS,

@@ -14,9 +14,10 @@ import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { QueueService } from "../../src/gen/taskyard/v1/queue_service_pb.js";
-import { TaskStatus, type Task } from "../../src/gen/taskyard/v1/task_pb.js";
+import type { Task } from "../../src/gen/taskyard/v1/task_pb.js";
 import { TaskService } from "../../src/gen/taskyard/v1/task_service_pb.js";
-import { isTerminal, spawnWorkerProcess, startTestApp, uniqueLabel, waitFor, type TestApp } from "../helpers/app.js";
+import { spawnWorkerProcess, startTestApp, uniqueLabel, waitFor, type TestApp } from "../helpers/app.js";
+import { expectClean, settle } from "../helpers/fault-kit.js";
 import { startServeProcess, type ServeProcess } from "../helpers/processes.js";
 import { startTcpProxy, type TcpProxy } from "../helpers/tcp-proxy.js";
 
@@ -56,47 +57,6 @@ function worker(queue: string, env: Record<string, string> = {}): ChildProcess {
 
 const exited = (child: ChildProcess) => new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once("exit", () => resolve())));
 
-interface Outcome {
-  accepted: number;
-  completed: number;
-  lost: number;
-  startedTwice: number;
-  slowestS: number;
-}
-
-/** Waits for every task to end, then checks each against Temporal's history. */
-async function settle(fault: string, ids: readonly string[], deadlineMs: number): Promise<Outcome> {
-  const until = Date.now() + deadlineMs;
-  let last: Task[] = [];
-  while (Date.now() < until) {
-    last = (await app.grpc.batchGetTasks({ ids: [...ids] })).tasks;
-    if (last.length === ids.length && last.every(isTerminal)) break;
-    await sleep(250);
-  }
-  let startedTwice = 0;
-  for (const t of last) {
-    const runs = [];
-    for await (const w of temporal.workflow.list({ query: `WorkflowId = '${t.id}'` })) runs.push(w.runId);
-    const history = await temporal.workflow.getHandle(t.id).fetchHistory();
-    const scheduled = (history.events ?? []).filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === t.type).length;
-    if (runs.length > 1 || scheduled > 1) startedTwice++;
-  }
-  const secs = (x?: { seconds: bigint; nanos: number }) => (x ? Number(x.seconds) + x.nanos / 1e9 : 0);
-  const outcome = {
-    accepted: ids.length,
-    completed: last.filter((t) => t.status === TaskStatus.COMPLETED).length,
-    lost: ids.length - last.filter(isTerminal).length,
-    startedTwice,
-    slowestS: Math.max(0, ...last.filter(isTerminal).map((t) => secs(t.endTime) - secs(t.createTime))),
-  };
-  console.info(
-    `fault ${fault.padEnd(34)} accepted ${outcome.accepted}  completed ${outcome.completed}  lost ${outcome.lost}  started twice ${outcome.startedTwice}  slowest to terminal ${outcome.slowestS.toFixed(1)} s`,
-  );
-  return outcome;
-}
-
-const expectClean = (o: Outcome) => expect(o).toMatchObject({ completed: o.accepted, lost: 0, startedTwice: 0 });
-
 async function createMany(queue: string, n: number, params = { steps: 10, step_ms: 100 }): Promise<string[]> {
   const res = await app.grpc.batchCreateTasks({ requests: Array.from({ length: n }, () => ({ task: { type: "demo.sleep", queue, params, timeouts: { heartbeat: HEARTBEAT } } })) });
   return res.tasks.map((t) => t.id);
@@ -111,7 +71,7 @@ describe(`faults, ${TASKS} tasks each`, { timeout: 120_000 + OUTAGE_MS + TASKS *
     first.kill("SIGKILL");
     await exited(first);
     worker(queue);
-    expectClean(await settle("worker kill -9", ids, 2_000 + 10_000 + 60_000));
+    expectClean(await settle(app, temporal, "worker kill -9", ids, 2_000 + 10_000 + 60_000));
   });
 
   it("kill -9 of a serve process mid-create: clients retry on another with the same request_id, one task each", async () => {
@@ -141,7 +101,7 @@ describe(`faults, ${TASKS} tasks each`, { timeout: 120_000 + OUTAGE_MS + TASKS *
     const rows: Array<{ n: string }> = await app.dataSource.query(`SELECT COUNT(*) AS n FROM tasks WHERE request_id IN (?) GROUP BY request_id`, [requestIds]);
     expect(rows.map((r) => Number(r.n))).toEqual(requestIds.map(() => 1));
     expect(new Set(ids).size).toBe(TASKS);
-    expectClean(await settle("serve kill -9 mid-create", ids, 60_000));
+    expectClean(await settle(app, temporal, "serve kill -9 mid-create", ids, 60_000));
   });
 
   it("two serve processes dispatching at once: each task starts once", async () => {
@@ -151,7 +111,7 @@ describe(`faults, ${TASKS} tasks each`, { timeout: 120_000 + OUTAGE_MS + TASKS *
     serves.push(await startServeProcess(), await startServeProcess());
     const ids = await createMany(queue, TASKS, { steps: 2, step_ms: 10 });
     await app.client(QueueService).resumeQueue({ name: queue });
-    expectClean(await settle("two serve processes dispatching", ids, 60_000));
+    expectClean(await settle(app, temporal, "two serve processes dispatching", ids, 60_000));
   });
 
   it(`Temporal unreachable for the worker for ${OUTAGE_MS / 1000} s: every task completes once it is back`, async () => {
@@ -165,7 +125,7 @@ describe(`faults, ${TASKS} tasks each`, { timeout: 120_000 + OUTAGE_MS + TASKS *
       proxy.freeze();
       await sleep(OUTAGE_MS);
       proxy.thaw();
-      expectClean(await settle(`Temporal cut for ${OUTAGE_MS / 1000} s`, ids, 2_000 + 10_000 + 90_000));
+      expectClean(await settle(app, temporal, `Temporal cut for ${OUTAGE_MS / 1000} s`, ids, 2_000 + 10_000 + 90_000));
     } finally {
       proxy.thaw();
       await proxy.close();

@@ -335,6 +335,15 @@ describe(`fuzz (seed ${SEED})`, () => {
       const rate = Math.round((ran / elapsedMs) * 1000);
       console.log(`fuzz: ${ran} cases (seed ${SEED}), ${internal} internal, ${offenses.length} offenses in ${(elapsedMs / 1000).toFixed(1)} s (${rate}/s) — ${byCode}`);
 
+      // One line per kind of offense (what + the answer's code and message start), then the first cases in full.
+      const kinds = new Map<string, { count: number; first: Offense }>();
+      for (const o of offenses) {
+        const key = `${o.what} — ${o.answer.replace(/\d+/g, "N").slice(0, 90)}`;
+        const k = kinds.get(key) ?? { count: 0, first: o };
+        k.count++;
+        kinds.set(key, k);
+      }
+      if (kinds.size > 0) console.log(`fuzz offenses by kind:\n${[...kinds].map(([k, v]) => `  ${v.count}× ${k} (first #${v.first.index} ${v.first.method} [${v.first.protocol}])`).join("\n")}`);
       const shown = offenses.slice(0, 5).map((o) => `  #${o.index} ${o.method} [${o.protocol}]: ${o.what}\n    request: ${o.request}\n    answer:  ${o.answer}`);
       expect(offenses.length, `seed ${SEED} (replay: TASKYARD_FUZZ_SEED=${SEED} TASKYARD_FUZZ_ONLY=${[...new Set(offenses.map((o) => o.index))].slice(0, 20).join(",")}):\n${shown.join("\n")}`).toBe(0);
       expect(ran).toBe(indexes.length);

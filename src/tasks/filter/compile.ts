@@ -74,6 +74,8 @@ function restriction(r: RestrictionNode, params: unknown[]): string {
   if (r.op === ":" && isPresence(r.value)) return presence(field, params);
   switch (field.kind) {
     case "string":
+      // Comparing an ASCII column with a non-ASCII parameter is an SQL error ("Illegal mix of collations").
+      if (field.ascii && /[^\x00-\x7f]/.test(r.value.text)) invalidValue(r, "ASCII characters only");
       return stringCondition(column, r, STRING_OPS, params);
     case "status":
       requireOps(r, EQUALITY);

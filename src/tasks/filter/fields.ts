@@ -21,13 +21,15 @@ export interface FilterField {
   /** Inclusive bounds for integer fields. */
   readonly min?: number;
   readonly max?: number;
+  /** An ASCII-only column (task ids): a non-ASCII value is refused, since MariaDB cannot compare it. */
+  readonly ascii?: true;
 }
 
 const INT32_MAX = 2_147_483_647;
 
 /** A Map, not an object literal, so `constructor` or `__proto__` can never resolve to a field. */
 export const FILTER_FIELDS: ReadonlyMap<string, FilterField> = new Map<string, FilterField>([
-  ["id", { column: "t.id", kind: "string" }],
+  ["id", { column: "t.id", kind: "string", ascii: true }],
   ["name", { column: "t.name", kind: "string" }],
   ["type", { column: "t.type", kind: "string" }],
   ["project", { column: "t.project", kind: "string" }],
@@ -35,7 +37,7 @@ export const FILTER_FIELDS: ReadonlyMap<string, FilterField> = new Map<string, F
   ["status", { column: "t.status", kind: "status" }],
   ["priority", { column: "t.priority", kind: "integer", min: 0, max: 100 }],
   ["created_by", { column: "t.created_by", kind: "string" }],
-  ["parent_id", { column: "t.parent_id", kind: "string" }],
+  ["parent_id", { column: "t.parent_id", kind: "string", ascii: true }],
   ["comment", { column: "t.comment", kind: "string" }],
   ["attempt", { column: "t.attempt", kind: "integer", min: 0, max: INT32_MAX }],
   ["archived", { column: "t.archived", kind: "boolean" }],
