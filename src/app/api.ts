@@ -89,6 +89,10 @@ export async function startApi({ config, dataSource, client, logger }: ApiDeps):
     logger: logger.child({ component: "reconciler" }),
     intervalMs: config.reconcileIntervalMs,
     staleAfterMs: config.reconcileIntervalMs,
+    workersFor: async (task) => {
+      const queue = await queues.get(task.tenant, task.queue);
+      return queue ? taskTypes.workersForType(queue, task.type) : 0;
+    },
     queueRepairs: new QueueRepairs({ tasks, queues, workflows, logger: logger.child({ component: "reconciler" }), onEnqueued: () => dispatcher.wake() }),
   });
   const health = createHealthService();

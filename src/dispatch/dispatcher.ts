@@ -21,7 +21,7 @@ import { QueueRepository } from "../queues/repository.js";
 import { msUntilToken, tokensAt } from "../queues/token-bucket.js";
 import type { Queue } from "../queues/types.js";
 import { TaskRepository } from "../tasks/repository.js";
-import { ACTIVE_STATUSES } from "../tasks/status.js";
+import { DISPATCHED_STATUSES, isWaitingForWorker } from "../tasks/status.js";
 import type { Task } from "../tasks/types.js";
 import type { WorkflowGateway } from "../tasks/workflow-gateway.js";
 
@@ -160,9 +160,9 @@ export class Dispatcher {
       const locked = await repo.lockTasks(q.tenant, claims.map((c) => c.taskId));
       // A task a user's cancel or dequeue holds is left for the next pass; a stale entry is dropped.
       const held = claims.filter((c) => locked.has(c.taskId));
-      const live = held.filter((c) => locked.get(c.taskId)!.status === "QUEUED" && locked.get(c.taskId)!.queue === q.name);
+      const live = held.filter((c) => locked.get(c.taskId)!.status === "QUEUED" && !isWaitingForWorker(locked.get(c.taskId)!) && locked.get(c.taskId)!.queue === q.name);
       await repo.removeEntries(q.tenant, held.map((c) => c.taskId));
-      const tasks = await repo.markDispatched(live.map((c) => locked.get(c.taskId)!), { actor: "system:dispatcher", message: `dispatched to ${q.temporalTaskQueue}`, time: now });
+      const tasks = await repo.markDispatched(live.map((c) => locked.get(c.taskId)!), { actor: "system:dispatcher", message: `waiting for a worker of queue "${q.name}"`, time: now });
 
       const left = tokens - tasks.length;
       // Each band's turns resume after the value it served last.
@@ -185,7 +185,7 @@ export class Dispatcher {
     const { workflows, dataSource, logger } = this.opts;
     try {
       const { runId } = await workflows.start(task, queue.temporalTaskQueue);
-      await new TaskRepository(dataSource.manager).patch(task.tenant, task.id, { workflowRunId: runId }, { statuses: ACTIVE_STATUSES, attempt: task.attempt });
+      await new TaskRepository(dataSource.manager).patch(task.tenant, task.id, { workflowRunId: runId }, { statuses: DISPATCHED_STATUSES, attempt: task.attempt });
       this.backoff.delete(keyOf(queue));
       this.opts.onDispatched?.(1);
     } catch (err) {
@@ -196,11 +196,11 @@ export class Dispatcher {
     }
   }
 
-  /** RUNNING → QUEUED at the task's old position, unless something else happened to it meanwhile. */
+  /** Back to its old position in the queue (still waiting, no run), unless something else happened to it meanwhile. */
   private async requeue(task: Task, claim: Claim, cause: unknown): Promise<void> {
     await new TaskRepository(this.opts.dataSource.manager).transaction(async (tx, manager) => {
       const current = await tx.get(task.tenant, task.id, { lock: true });
-      if (!current || current.status !== "RUNNING" || current.attempt !== task.attempt || current.workflowRunId) return;
+      if (!current || !isWaitingForWorker(current) || current.attempt !== task.attempt || current.workflowRunId) return;
       await tx.transition(current, "QUEUED", {
         actor: "system:dispatcher",
         reason: "DISPATCH_FAILED",

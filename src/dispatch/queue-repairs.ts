@@ -13,7 +13,7 @@ import type { Logger } from "pino";
 import { QueueRepository } from "../queues/repository.js";
 import { defaultTemporalTaskQueue } from "../queues/types.js";
 import type { TaskRepository } from "../tasks/repository.js";
-import { ACTIVE_STATUSES } from "../tasks/status.js";
+import { DISPATCHED_STATUSES } from "../tasks/status.js";
 import type { Task } from "../tasks/types.js";
 import type { WorkflowGateway } from "../tasks/workflow-gateway.js";
 
@@ -32,12 +32,12 @@ export interface QueueRepairsOptions {
 export class QueueRepairs {
   constructor(private readonly opts: QueueRepairsOptions) {}
 
-  /** Starts the workflow of a RUNNING task whose dispatch was interrupted; true when it did. */
+  /** Starts the workflow of a dispatched task whose dispatch was interrupted (no run recorded); true when it did. */
   async resumeDispatch(task: Task): Promise<boolean> {
     const { tasks, queues, workflows, logger } = this.opts;
     const queue = await queues.get(task.tenant, task.queue);
     const { runId } = await workflows.start(task, queue?.temporalTaskQueue ?? defaultTemporalTaskQueue(task.queue));
-    const changed = await tasks.patch(task.tenant, task.id, { workflowRunId: runId }, { statuses: ACTIVE_STATUSES, attempt: task.attempt });
+    const changed = await tasks.patch(task.tenant, task.id, { workflowRunId: runId }, { statuses: DISPATCHED_STATUSES, attempt: task.attempt });
     if (changed > 0) logger.warn({ taskId: task.id, runId }, "reconciled task: started the workflow of an interrupted dispatch");
     return changed > 0;
   }

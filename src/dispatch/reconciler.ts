@@ -1,7 +1,8 @@
 /**
  * The reconciler repairs drift between MySQL (listing truth) and Temporal (execution truth) so
- * no task stays RUNNING or CANCELLING forever: a task whose workflow has closed (or vanished)
- * without recording its end is closed here; an abort whose signal was lost is sent again.
+ * no task stays RUNNING, CANCELLING or waiting for a worker forever: a task whose workflow has
+ * closed (or vanished) without recording its end is closed here; an abort whose signal was lost
+ * is sent again; a task waiting for a worker says whether any worker serves its queue.
  * Queue-side drift (an interrupted dispatch, a QUEUED task without its entry) is repaired by
  * QueueRepairs. Safe with many replicas: every repair goes through TaskLifecycle.settle or
  * re-checks the locked task, so it is idempotent.
@@ -10,6 +11,8 @@ import type { Logger } from "pino";
 import type { TaskRepository } from "../tasks/repository.js";
 import type { TaskLifecycle } from "../tasks/lifecycle.js";
 import type { WorkflowGateway } from "../tasks/workflow-gateway.js";
+import { isWaitingForWorker, WAITING_REASON } from "../tasks/status.js";
+import type { Task } from "../tasks/types.js";
 import type { QueueRepairs } from "./queue-repairs.js";
 
 export interface ReconcilerOptions {
@@ -21,6 +24,8 @@ export interface ReconcilerOptions {
   /** Only tasks unchanged for this long are checked (a healthy task changes as it progresses). */
   staleAfterMs: number;
   queueRepairs?: QueueRepairs;
+  /** Workers online for a task's queue and type (the registry's count). */
+  workersFor?: (task: Task) => Promise<number>;
 }
 
 export class Reconciler {
@@ -43,14 +48,26 @@ export class Reconciler {
     await this.pass;
   }
 
+  /**
+   * A task waiting for a worker says whether any worker serves its queue and type (the message
+   * changes, not the status; the reconciler looks again every interval).
+   */
+  private async sayWhyWaiting(task: Task): Promise<void> {
+    if (!this.opts.workersFor) return;
+    const online = await this.opts.workersFor(task);
+    const message = online > 0 ? `waiting for a worker of queue "${task.queue}"` : `no worker serves queue "${task.queue}" for type "${task.type}" (see ListTaskTypes)`;
+    await this.opts.tasks.patch(task.tenant, task.id, { statusMessage: message }, { statuses: ["QUEUED"], attempt: task.attempt });
+  }
+
   /** One pass; returns the number of tasks repaired. */
   async reconcileOnce(): Promise<number> {
     const { tasks, lifecycle, workflows, logger } = this.opts;
     const staleBefore = new Date(Date.now() - this.opts.staleAfterMs);
-    const stale = await tasks.findStale(["RUNNING", "CANCELLING"], staleBefore, 100);
+    const stale = [...(await tasks.findStale(["QUEUED"], staleBefore, 100, WAITING_REASON)), ...(await tasks.findStale(["RUNNING", "CANCELLING"], staleBefore, 100))];
     let repaired = 0;
     for (const task of stale) {
-      if (task.status === "RUNNING" && !task.workflowRunId && this.opts.queueRepairs) {
+      const waiting = isWaitingForWorker(task);
+      if ((waiting || task.status === "RUNNING") && !task.workflowRunId && this.opts.queueRepairs) {
         // Dispatched (committed) but the dispatcher died before recording the workflow's run.
         if (await this.opts.queueRepairs.resumeDispatch(task)) repaired++;
         continue;
@@ -58,6 +75,7 @@ export class Reconciler {
       const state = await workflows.describe(task);
       if (state === "RUNNING") {
         if (task.status === "CANCELLING") await workflows.abort(task, task.statusMessage || "aborted by request");
+        if (waiting) await this.sayWhyWaiting(task);
         continue;
       }
       const outcome =

@@ -9,6 +9,7 @@ import { AbortedError } from "../domain/errors.js";
 import { QueueEntity, TaskEntity, TaskEventEntity, type QueueRow } from "../infra/db/entities.js";
 import { dbCall } from "../infra/db/errors.js";
 import { rowToTask } from "../tasks/mapping.js";
+import { WAITING_REASON } from "../tasks/status.js";
 import type { Task } from "../tasks/types.js";
 import { interleave, readCursors, type FairCursors } from "./fairness.js";
 import { rowToQueue } from "./repository.js";
@@ -166,10 +167,11 @@ export class DispatchRepository {
   }
 
   /**
-   * QUEUED → RUNNING for tasks this transaction holds locked, in three statements however many:
-   * the same rows TaskRepository.transition writes one task at a time (compare-and-set on the
-   * status and version + 1, then one DISPATCHED event each, in the given order). Returns the
-   * tasks as they now are.
+   * QUEUED → QUEUED (reason DISPATCHED: handed to Temporal, waiting for a worker; it holds a
+   * slot of its queue from now on) for tasks this transaction holds locked, in three statements
+   * however many: the same rows TaskRepository.transition writes one task at a time
+   * (compare-and-set on the status and version + 1, then one DISPATCHED event each, in the given
+   * order). A worker's StartTaskRun makes it RUNNING. Returns the tasks as they now are.
    */
   async markDispatched(tasks: readonly Task[], change: { actor: string; message: string; time: Date }): Promise<Task[]> {
     if (tasks.length === 0) return [];
@@ -177,10 +179,10 @@ export class DispatchRepository {
     const ids = tasks.map((t) => t.id);
     return dbCall(async () => {
       const result: { affectedRows?: number } = await this.manager.query(
-        `UPDATE tasks SET status = 'RUNNING', status_reason = 'DISPATCHED', status_message = ?, update_time = ?, start_time = ?,
+        `UPDATE tasks SET status_reason = '${WAITING_REASON}', status_message = ?, update_time = ?, start_time = NULL,
                 workflow_id = id, workflow_run_id = NULL, dedupe_live = dedupe_key, version = version + 1
           WHERE tenant = ? AND id IN (?) AND status = 'QUEUED'`,
-        [change.message, change.time, change.time, tenant, ids],
+        [change.message, change.time, tenant, ids],
       );
       if (result.affectedRows !== tasks.length) throw new AbortedError("tasks changed while they were being dispatched");
       await this.manager.insert(
@@ -191,8 +193,8 @@ export class DispatchRepository {
           time: change.time,
           actor: change.actor,
           fromStatus: "QUEUED",
-          toStatus: "RUNNING",
-          reason: "DISPATCHED",
+          toStatus: "QUEUED",
+          reason: WAITING_REASON,
           message: change.message,
           attempt: t.attempt,
         })),

@@ -5,9 +5,9 @@
  * on that order through queues/order-repository.ts.
  */
 import type { EntityManager } from "typeorm";
-import { QueueEntity, QueueEntryEntity, TaskEntity, type QueueRow } from "../infra/db/entities.js";
+import { QueueEntity, QueueEntryEntity, type QueueRow } from "../infra/db/entities.js";
 import { dbCall } from "../infra/db/errors.js";
-import { ACTIVE_STATUSES } from "../tasks/status.js";
+import { HOLDS_SLOT_SQL, WAITING_REASON } from "../tasks/status.js";
 import { parseFairnessKey, readCursors, type FairCursors, type FairnessKey } from "./fairness.js";
 import { OrderRepository } from "./order-repository.js";
 import { nextPosition } from "./positions.js";
@@ -170,14 +170,10 @@ export class QueueRepository {
     return dbCall(() => this.manager.countBy(QueueEntryEntity, { tenant, queue }));
   }
 
-  /** Tasks of the queue that hold a concurrency slot (RUNNING or CANCELLING). */
+  /** Tasks of the queue that hold a concurrency slot: RUNNING, CANCELLING, or dispatched and waiting for a worker. */
   async countActive(tenant: string, queue: string): Promise<number> {
-    return dbCall(() =>
-      this.manager
-        .createQueryBuilder(TaskEntity, "t")
-        .where("t.tenant = :tenant AND t.queue = :queue AND t.status IN (:...active)", { tenant, queue, active: ACTIVE_STATUSES })
-        .getCount(),
-    );
+    const [row]: Array<{ n: string }> = await dbCall(() => this.manager.query(`SELECT COUNT(*) AS n FROM tasks WHERE tenant = ? AND queue = ? AND ${HOLDS_SLOT_SQL}`, [tenant, queue]));
+    return Number(row?.n ?? 0);
   }
 
   /** Recomputes every entry's fairness value after the queue's key changed. */
@@ -229,7 +225,7 @@ export class QueueRepository {
     return dbCall(() =>
       this.manager.query(
         `SELECT t.tenant, t.id FROM tasks t LEFT JOIN queue_entries e ON e.task_id = t.id
-          WHERE t.status = 'QUEUED' AND t.update_time < ? AND e.task_id IS NULL ORDER BY t.update_time LIMIT ?`,
+          WHERE t.status = 'QUEUED' AND t.status_reason <> '${WAITING_REASON}' AND t.update_time < ? AND e.task_id IS NULL ORDER BY t.update_time LIMIT ?`,
         [before, limit],
       ),
     );

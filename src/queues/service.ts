@@ -10,6 +10,7 @@ import { notWritable } from "../tasks/access.js";
 import { eachTask, type BatchResult } from "../tasks/inputs.js";
 import { decodeToken, encodeToken, invalidPageToken, offsetPageToken } from "../tasks/page-tokens.js";
 import type { TaskRepository } from "../tasks/repository.js";
+import { isWaitingForWorker } from "../tasks/status.js";
 import type { Caller, Task } from "../tasks/types.js";
 import type { FairCursors } from "./fairness.js";
 import { targetPosition, type MoveTarget } from "./move.js";
@@ -172,6 +173,7 @@ export class QueueService {
       if (!current) throw await notWritable(tx, caller.tenant, taskId);
       if (current.status === "QUEUED") {
         if (current.queue === name) return current;
+        if (isWaitingForWorker(current)) throw new FailedPreconditionError(`task ${taskId} was dispatched from "${current.queue}" and waits for a worker`);
         throw new FailedPreconditionError(`task ${taskId} is already queued in "${current.queue}"; dequeue it first`);
       }
       if (current.status !== "PENDING") {
@@ -196,6 +198,7 @@ export class QueueService {
       const current = await tx.get(caller.tenant, taskId, { lock: true });
       if (!current) throw await notWritable(tx, caller.tenant, taskId);
       if (current.status !== "QUEUED") throw new FailedPreconditionError(`task ${taskId} is ${current.status}; only QUEUED tasks can be dequeued`);
+      if (isWaitingForWorker(current)) throw new FailedPreconditionError(`task ${taskId} was dispatched and waits for a worker; cancel it instead`);
       if (current.queue !== name) throw new FailedPreconditionError(`task ${taskId} is queued in "${current.queue}", not "${name}"`);
       await this.deps.queues.withManager(manager).removeEntry(caller.tenant, taskId);
       return tx.transition(current, "PENDING", { actor: caller.principal, reason: "USER_DEQUEUE", message: `dequeued from ${name}`, set: { queueTime: null } });

@@ -30,18 +30,24 @@ const CODES: ReadonlyArray<[new (...args: never[]) => DomainError, Code]> = [
   [UnauthenticatedError, Code.Unauthenticated],
 ];
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+/** `s` with lone surrogates replaced by U+FFFD (String.prototype.toWellFormed, which our TS lib lacks). */
+export const wellFormed = (s: string): string => s.replace(LONE_SURROGATE, "\uFFFD");
+
 /** The gRPC code of a domain error, or undefined for an unexpected error type. */
 export function domainCode(err: DomainError): Code | undefined {
   return CODES.find(([type]) => err instanceof type)?.[1];
 }
 
 function mapError(err: unknown, logger: Logger, procedure: string): ConnectError {
-  if (err instanceof ConnectError) return err;
+  // Messages echo client input (sliced, maybe mid surrogate pair): a lone surrogate would make
+  // percent-encoding grpc-message throw and leave the call unanswered.
+  if (err instanceof ConnectError) return wellFormed(err.rawMessage) === err.rawMessage ? err : new ConnectError(wellFormed(err.rawMessage), err.code, err.metadata, undefined, err.cause);
   if (err instanceof DomainError) {
     const code = domainCode(err);
     if (code !== undefined) {
       if (code === Code.Unavailable) logger.warn({ err: err.cause ?? err, procedure }, err.message);
-      return new ConnectError(err.message, code, undefined, undefined, err);
+      return new ConnectError(wellFormed(err.message), code, undefined, undefined, err);
     }
   }
   logger.error({ err, procedure }, "unhandled error");

@@ -38,18 +38,19 @@ type Res = ServerResponse | Http2ServerResponse;
 
 export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer> {
   const shutdown = new AbortController();
+  // A misspelt field or enum name in JSON is an INVALID_ARGUMENT naming it, not silently dropped.
+  const jsonOptions = { ignoreUnknownFields: false };
   const connect = connectNodeAdapter({
     routes: (router) => {
       opts.routes(router);
-      // Undecodable binary requests → INVALID_ARGUMENT rather than the library's INTERNAL.
-      guardBinaryRequests(router.handlers);
+      // Undecodable requests → INVALID_ARGUMENT rather than the library's INTERNAL (or a hang).
+      guardBinaryRequests(router.handlers, jsonOptions, READ_MAX_BYTES);
     },
     interceptors: opts.interceptors,
     readMaxBytes: READ_MAX_BYTES,
     maxTimeoutMs: MAX_TIMEOUT_MS,
     shutdownSignal: shutdown.signal,
-    // A misspelt field or enum name in JSON is an INVALID_ARGUMENT naming it, not silently dropped.
-    jsonOptions: { ignoreUnknownFields: false },
+    jsonOptions,
     fallback: (req, res) => void fallback(req as IncomingMessage, res as ServerResponse, opts.metrics),
   });
   const allowed = new Set(opts.corsOrigins);

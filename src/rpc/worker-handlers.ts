@@ -52,7 +52,7 @@ export function createWorkerHandlers(deps: WorkerHandlerDeps): ServiceImpl<typeo
     async startTaskRun(req, ctx) {
       const { tenant } = callerOf(ctx);
       const id = validateId("task_id", req.taskId);
-      const task = await lifecycle.startRun(tenant, id, validateAttempt("attempt", req.attempt), validateAttempt("execution_attempt", req.executionAttempt));
+      const task = await lifecycle.startRun(tenant, id, validateAttempt("attempt", req.attempt), validateAttempt("execution_attempt", req.executionAttempt), req.workerId || "unknown");
       return create(StartTaskRunResponseSchema, task ? { live: true, task: taskToPb(task, deps.temporalUiUrl, tenant) } : { live: false });
     },
 

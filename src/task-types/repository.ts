@@ -97,6 +97,14 @@ export class TaskTypeRepository {
     }));
   }
 
+  /** Distinct workers seen since `onlineSince` that serve `type` on `temporalTaskQueue`. */
+  async workersFor(tenant: string, type: string, temporalTaskQueue: string, onlineSince: Date): Promise<number> {
+    const rows = (await dbCall(() =>
+      this.manager.query(`SELECT COUNT(DISTINCT worker_id) AS n FROM task_type_workers WHERE tenant = ? AND type = ? AND task_queue = ? AND last_seen_time >= ?`, [tenant, type, temporalTaskQueue, onlineSince]),
+    )) as Array<{ n: number | string }>;
+    return Number(rows[0]?.n ?? 0);
+  }
+
   /**
    * Distinct workers seen since `onlineSince` that poll for `temporalTaskQueue` (a queue's own, or
    * one it shares with other queues: their workers serve it too).

@@ -75,6 +75,11 @@ export class TaskTypeService {
     return { types, nextPageToken: rows.length > pageSize && last ? encodeToken("tt", last.type) : "" };
   }
 
+  /** Workers online that serve `type` on `queue` (a waiting task's "no worker serves …"). */
+  workersForType(queue: Queue, type: string): Promise<number> {
+    return this.deps.types.workersFor(queue.tenant, type, queue.temporalTaskQueue, this.onlineSince());
+  }
+
   /** Workers online that serve `queue` (GetQueueStats.workers_watching). */
   workersOn(queue: Queue): Promise<number> {
     return this.deps.types.workersOnTaskQueue(queue.tenant, queue.temporalTaskQueue, this.onlineSince());

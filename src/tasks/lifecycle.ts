@@ -5,7 +5,7 @@
  * status, so a stale workflow or a repeated call changes nothing.
  */
 import type { TaskRepository } from "./repository.js";
-import { isTerminal } from "./status.js";
+import { isTerminal, isWaitingForWorker } from "./status.js";
 import type { Artifact, ItemFailure, JsonObject, Progress, Task, TaskErrorInfo } from "./types.js";
 
 export type Outcome =
@@ -37,14 +37,37 @@ export class TaskLifecycle {
   }
 
   /**
-   * A handler activity begins (StartTaskRun): records its execution attempt and answers the
-   * task, or undefined when the execution is stale (an earlier attempt, a reset or deleted task),
-   * in which case the handler must not run.
+   * A handler activity begins (StartTaskRun): a task waiting for a worker becomes RUNNING
+   * (start_time now, reason STARTED), and the execution attempt is recorded (a try after the
+   * first is an AUTO_RETRY event, RUNNING → RUNNING; repeats change nothing). Answers the task,
+   * or undefined when the execution is stale (an earlier attempt, a cancelled, reset or deleted
+   * task): the handler must not run.
    */
-  async startRun(tenant: string, id: string, attempt: number, executionAttempt: number): Promise<Task | undefined> {
-    if (!(await this.isLiveAttempt(tenant, id, attempt))) return undefined;
-    await this.recordExecutionAttempt(tenant, id, attempt, executionAttempt);
-    return this.tasks.get(tenant, id);
+  async startRun(tenant: string, id: string, attempt: number, executionAttempt: number, worker: string): Promise<Task | undefined> {
+    return this.tasks.transaction(async (tx) => {
+      let current = await tx.get(tenant, id, { lock: true });
+      if (!current || current.attempt !== attempt) return undefined;
+      if (isWaitingForWorker(current)) {
+        current = await tx.transition(current, "RUNNING", {
+          actor: SYSTEM,
+          reason: "STARTED",
+          message: `started by worker ${worker}`.slice(0, 1000),
+          set: { startTime: new Date(), executionAttempt },
+        });
+      }
+      if (current.status !== "RUNNING" && current.status !== "CANCELLING") return undefined;
+      if (current.executionAttempt >= executionAttempt) return current;
+      if (executionAttempt === 1 || current.status !== "RUNNING") {
+        await tx.patch(tenant, id, { executionAttempt });
+        return { ...current, executionAttempt };
+      }
+      return tx.transition(current, "RUNNING", {
+        actor: SYSTEM,
+        reason: "AUTO_RETRY",
+        message: `automatic retry: try ${executionAttempt} of ${current.retryPolicy.maxAttempts}`,
+        set: { executionAttempt },
+      });
+    });
   }
 
   /**
@@ -53,33 +76,6 @@ export class TaskLifecycle {
    */
   async enterCommitPhase(tenant: string, id: string, attempt: number): Promise<boolean> {
     return (await this.tasks.patch(tenant, id, { committing: true }, { statuses: ["RUNNING"], attempt })) > 0;
-  }
-
-  /** Whether `attempt` is still the task's live attempt (a stale workflow must not touch it). */
-  private async isLiveAttempt(tenant: string, id: string, attempt: number): Promise<boolean> {
-    const task = await this.tasks.get(tenant, id);
-    return task !== undefined && task.attempt === attempt && (task.status === "RUNNING" || task.status === "CANCELLING");
-  }
-
-  /**
-   * Records which automatic try of `attempt` runs now; a try after the first is also an
-   * AUTO_RETRY event (RUNNING → RUNNING). Repeats change nothing.
-   */
-  async recordExecutionAttempt(tenant: string, id: string, attempt: number, executionAttempt: number): Promise<void> {
-    await this.tasks.transaction(async (tx) => {
-      const current = await tx.get(tenant, id, { lock: true });
-      if (!current || current.attempt !== attempt || current.executionAttempt >= executionAttempt) return;
-      if (executionAttempt === 1 || current.status !== "RUNNING") {
-        await tx.patch(tenant, id, { executionAttempt });
-        return;
-      }
-      await tx.transition(current, "RUNNING", {
-        actor: SYSTEM,
-        reason: "AUTO_RETRY",
-        message: `automatic retry: try ${executionAttempt} of ${current.retryPolicy.maxAttempts}`,
-        set: { executionAttempt },
-      });
-    });
   }
 
   /** Adds (or replaces, by name) an artifact the handler published. */
@@ -103,7 +99,8 @@ export class TaskLifecycle {
       const current = await tx.get(tenant, id, { lock: true });
       // Deleted meanwhile (DeleteTask with force): nothing left to record.
       if (!current) return { task: undefined, recorded: false };
-      if (current.attempt !== attempt || isTerminal(current.status) || (current.status !== "RUNNING" && current.status !== "CANCELLING")) {
+      // A task still waiting for a worker ends here too (its workflow was cancelled before any worker started it).
+      if (current.attempt !== attempt || isTerminal(current.status) || (current.status !== "RUNNING" && current.status !== "CANCELLING" && !isWaitingForWorker(current))) {
         return { task: current, recorded: false };
       }
       const task = await this.record(tx, current, outcome, actor);

@@ -176,11 +176,13 @@ export class TaskRepository {
   }
 
   /** Tasks in `statuses` not updated since `before` — the reconciler's candidates. */
-  async findStale(statuses: readonly TaskStatus[], before: Date, limit: number): Promise<Task[]> {
+  /** Tasks in `statuses` (with `reason`, when given) unchanged since `before`, oldest first. */
+  async findStale(statuses: readonly TaskStatus[], before: Date, limit: number, reason?: string): Promise<Task[]> {
     const rows = await dbCall(() =>
       this.manager
         .createQueryBuilder(TaskEntity, "t")
         .where("t.status IN (:...statuses) AND t.update_time < :before", { statuses, before })
+        .andWhere(reason === undefined ? "TRUE" : "t.status_reason = :reason", { reason })
         .orderBy("t.update_time", "ASC")
         .limit(limit)
         .getMany(),

@@ -17,7 +17,7 @@ import type { TaskLifecycle } from "./lifecycle.js";
 import type { TaskQueryRepository } from "./query-repository.js";
 import type { TaskQueryService } from "./query-service.js";
 import type { TaskRepository } from "./repository.js";
-import { cancelRefusal, isTerminal, resetRefusal, retryRefusal, TERMINAL_STATUSES } from "./status.js";
+import { cancelRefusal, isTerminal, isWaitingForWorker, resetRefusal, retryRefusal, TERMINAL_STATUSES } from "./status.js";
 import type { Caller, Task, Visibility } from "./types.js";
 import type { WorkflowGateway } from "./workflow-gateway.js";
 import type { TaskTypeCatalog } from "../task-types/catalog.js";
@@ -174,18 +174,22 @@ export class TaskService {
    * workflow gets the `abort` signal; its handler sees the cancellation at the next heartbeat.
    */
   /**
-   * Aborts a task. `force` (admin; authz checks the role) is a force stop: the workflow is
-   * terminated even in the commit phase, and the task closed here as CANCELLED, reason FORCED.
+   * Aborts a task. One still queued, or waiting for a worker, ends CANCELLED at once (the
+   * waiting one's workflow is terminated: no worker is involved). `force` (admin; authz checks
+   * the role) is a force stop: the workflow is terminated even in the commit phase, and the task
+   * closed here as CANCELLED, reason FORCED.
    */
   async cancel(caller: Caller, id: string, reason: string, force = false): Promise<Task> {
     const { tasks, queues, workflows } = this.deps;
     const message = reason || (force ? "force-stopped by request" : "aborted by request");
     const why = force ? "FORCED" : "USER_ABORT";
+    let waiting = false;
     const task = await tasks.transaction(async (tx, manager) => {
       const current = await tx.get(caller.tenant, id, { lock: true });
       if (!current) throw await notWritable(tx, caller.tenant, id);
       const refusal = cancelRefusal(current.status, current.committing && !force);
       if (refusal) throw new FailedPreconditionError(`cannot abort task ${id}: ${refusal}`);
+      waiting = isWaitingForWorker(current);
       switch (current.status) {
         case "CANCELLING":
           return force ? tx.transition(current, "CANCELLING", { actor: caller.principal, reason: why, message }) : current;
@@ -197,6 +201,9 @@ export class TaskService {
           return tx.transition(current, "CANCELLING", { actor: caller.principal, reason: why, message });
       }
     });
+    // Handed to Temporal but no worker started it: it ended here; its workflow must not start a handler later.
+    // (A failed terminate is harmless: StartTaskRun finds the task CANCELLED and runs nothing.)
+    if (waiting) await workflows.terminate(task, message).catch(() => undefined);
     if (task.status !== "CANCELLING") return task;
     // A terminated workflow records nothing, and without an open one nothing will report back: close it here.
     if (force || (await workflows.abort(task, message)) === "not_found") {
@@ -314,8 +321,8 @@ export class TaskService {
     return tasks.transaction(async (tx, manager) => {
       const current = await tx.get(caller.tenant, id, { lock: true });
       if (!current) throw await notWritable(tx, caller.tenant, id);
-      if (current.status === "RUNNING" || current.status === "CANCELLING") {
-        throw new FailedPreconditionError(`cannot archive task ${id}: it is ${current.status}; cancel it first`);
+      if (current.status === "RUNNING" || current.status === "CANCELLING" || isWaitingForWorker(current)) {
+        throw new FailedPreconditionError(`cannot archive task ${id}: it is ${isWaitingForWorker(current) ? "dispatched and waiting for a worker" : current.status}; cancel it first`);
       }
       if (current.status === "QUEUED") {
         // ClearML's tasks.archive: a queued task is first dequeued (back to PENDING), then archived.

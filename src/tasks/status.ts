@@ -16,14 +16,28 @@ export const TASK_STATUSES = [
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 
 export const TERMINAL_STATUSES: readonly TaskStatus[] = ["COMPLETED", "COMPLETED_WITH_ERRORS", "FAILED", "CANCELLED"];
-/** Statuses whose task occupies a slot of its queue (counted against the concurrency limit). */
+/** Statuses of a task whose handler runs (or is being aborted). */
 export const ACTIVE_STATUSES: readonly TaskStatus[] = ["RUNNING", "CANCELLING"];
+
+/**
+ * A task the dispatcher handed to Temporal that no worker has picked up yet: still QUEUED (no
+ * handler runs), out of its queue's entries, holding a slot of its queue — status reason
+ * DISPATCHED until a worker starts it (RUNNING) or it is put back or cancelled.
+ */
+export const WAITING_REASON = "DISPATCHED";
+export function isWaitingForWorker(t: { status: TaskStatus; statusReason: string }): boolean {
+  return t.status === "QUEUED" && t.statusReason === WAITING_REASON;
+}
+/** Statuses a dispatched task may have by the time its workflow start returns (a worker may have started it already). */
+export const DISPATCHED_STATUSES: readonly TaskStatus[] = ["QUEUED", "RUNNING", "CANCELLING"];
+/** SQL over `tasks` (alias-free column names): the task holds a slot of its queue — a handler runs or it waits for a worker. */
+export const HOLDS_SLOT_SQL = `(status IN ('RUNNING', 'CANCELLING') OR (status = 'QUEUED' AND status_reason = '${WAITING_REASON}'))`;
 /** Statuses RetryTask accepts. */
 export const RETRYABLE_STATUSES: readonly TaskStatus[] = ["FAILED", "CANCELLED", "COMPLETED_WITH_ERRORS"];
 
 const TRANSITIONS: Readonly<Record<TaskStatus, readonly TaskStatus[]>> = {
   PENDING: ["QUEUED", "CANCELLED"],
-  QUEUED: ["RUNNING", "PENDING", "CANCELLED"],
+  QUEUED: ["QUEUED", "RUNNING", "PENDING", "CANCELLED"],
   RUNNING: ["CANCELLING", "COMPLETED", "COMPLETED_WITH_ERRORS", "FAILED", "CANCELLED", "QUEUED"],
   CANCELLING: ["CANCELLED", "COMPLETED", "COMPLETED_WITH_ERRORS", "FAILED"],
   // Terminal: only Retry (→ QUEUED) and Reset (→ PENDING) leave them.

@@ -158,6 +158,7 @@ const HOSTILE = [
   "$.\"x\"",
   "\u202e\u200b\ufeff",
   "\ud83d\udca5",
+  `a${"\ud83d\udca5".repeat(40)}`,
   "\ud800",
   "\udfff",
   "a\ud800b",

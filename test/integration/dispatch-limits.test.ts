@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startTestApp, waitFor, type TestApp } from "../helpers/app.js";
-import { makeQueue, queueClient, sleep, startTimes, statusCounts, type QueueClient } from "./queue-kit.js";
+import { makeQueue, queueClient, sleep, dispatchTimes, statusCounts, type QueueClient } from "./queue-kit.js";
 
 let app: TestApp;
 let queues: QueueClient;
@@ -75,7 +75,7 @@ it("starts no faster than the rate limit allows: 20 tasks at 5/s with a burst of
   const q = await makeQueue(queues, "rate", { paused: true, rateLimit: { perSecond: rate, burst } });
   const ids = await createTasks(q.name, 20, { steps: 1, step_ms: 0 });
   await queues.resumeQueue({ name: q.name });
-  const starts = await waitFor(() => startTimes(app, ids), (t) => t.length === 20, 30_000);
+  const starts = await waitFor(() => dispatchTimes(app, ids), (t) => t.length === 20, 30_000);
 
   // Token bucket: any k consecutive starts within Δt need k ≤ burst + rate·Δt (+1 ms rounding).
   for (let i = 0; i < starts.length; i++) {

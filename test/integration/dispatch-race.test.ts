@@ -102,7 +102,11 @@ describe("two dispatchers on one database", () => {
     a.start();
     b.start();
     const withRunId = async () => {
-      const [row]: Array<{ n: string }> = await app.dataSource.query(`SELECT COUNT(*) AS n FROM tasks WHERE id IN (?) AND status = 'RUNNING' AND workflow_run_id IS NOT NULL`, [ids]);
+      // Dispatched, started in Temporal, and waiting for a worker (nobody serves this queue).
+      const [row]: Array<{ n: string }> = await app.dataSource.query(
+        `SELECT COUNT(*) AS n FROM tasks WHERE id IN (?) AND status = 'QUEUED' AND status_reason = 'DISPATCHED' AND workflow_run_id IS NOT NULL`,
+        [ids],
+      );
       return Number(row?.n);
     };
     await waitFor(withRunId, (n) => n === 200, 60_000, 20);

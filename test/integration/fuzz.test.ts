@@ -33,6 +33,8 @@ import { leakIn, makeCase, type FuzzCase } from "../helpers/fuzz.js";
 const CASES = Number(process.env.TASKYARD_FUZZ_CASES ?? 1500);
 const SEED = Number(process.env.TASKYARD_FUZZ_SEED ?? 20240501);
 const ONLY = process.env.TASKYARD_FUZZ_ONLY?.split(",").map(Number);
+/** Share of raw-protocol cases (malformed frames and bodies); the rest are generated messages. */
+const RAW_SHARE = Number(process.env.TASKYARD_FUZZ_RAW_SHARE ?? 0.08);
 const CONCURRENCY = 8;
 /** A call still unanswered after this long counts as hung (server deadlines are 5 s). */
 const HANG_MS = 20_000;
@@ -104,6 +106,33 @@ function connectEndStream(body: Buffer): { code?: string; message?: string } | u
   return undefined;
 }
 
+function grpcWebTrailer(body: Buffer): Record<string, string> {
+  let at = 0;
+  while (at + 5 <= body.length) {
+    const flags = body[at]!;
+    const len = body.readUInt32BE(at + 1);
+    const payload = body.subarray(at + 5, at + 5 + len).toString("utf8");
+    at += 5 + len;
+    if (flags & 0x80) {
+      const out: Record<string, string> = {};
+      for (const line of payload.split("\r\n")) {
+        const i = line.indexOf(":");
+        if (i > 0) out[line.slice(0, i).trim().toLowerCase()] = decodeURIComponentSafe(line.slice(i + 1).trim());
+      }
+      return out;
+    }
+  }
+  return {};
+}
+
+function decodeURIComponentSafe(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
 function connectAnswer(status: number, contentType: string, body: Buffer): Answer {
   if (contentType.startsWith("application/connect+")) {
     const end = connectEndStream(body);
@@ -122,8 +151,13 @@ function connectAnswer(status: number, contentType: string, body: Buffer): Answe
 }
 
 /** One HTTP/2 request; gRPC answers read grpc-status from headers or trailers. */
-function h2Request(path: string, headers: Record<string, string>, body: Uint8Array, grpc: boolean): Promise<Answer> {
-  return new Promise((resolve) => {
+function h2Request(path: string, headers: Record<string, string>, body: Uint8Array, grpc: boolean, own = false): Promise<Answer> {
+  // Raw-protocol damage goes over a session of its own: Node's HTTP/2 server rightly cuts a
+  // session after many invalid frames or reset streams (ENHANCE_YOUR_CALM), which must not void
+  // the well-formed cases that share the main session.
+  const s = own ? http2.connect(app.baseUrl) : h2();
+  if (own) s.on("error", () => {});
+  return new Promise<Answer>((resolve) => {
     let done = false;
     const finish = (a: Answer) => {
       if (done) return;
@@ -133,7 +167,7 @@ function h2Request(path: string, headers: Record<string, string>, body: Uint8Arr
     };
     let req: http2.ClientHttp2Stream;
     try {
-      req = h2().request({ ":method": "POST", ":path": path, authorization: `Bearer ${token}`, ...headers });
+      req = s.request({ ":method": "POST", ":path": path, authorization: `Bearer ${token}`, ...headers });
     } catch (err) {
       finish({ code: "client_error", message: String(err), httpStatus: 0, broken: `client: ${String(err)}` });
       return;
@@ -157,6 +191,9 @@ function h2Request(path: string, headers: Record<string, string>, body: Uint8Arr
         }
       }
     };
+    if (process.env.TASKYARD_FUZZ_DEBUG) {
+      for (const ev of ["response", "trailers", "data", "end", "close", "error", "aborted"]) req.on(ev, (x: unknown) => console.log(`h2 ${path} ${ev}`, ev === "data" ? (x as Buffer).length : x ?? ""));
+    }
     req.on("response", (h) => {
       status = Number(h[":status"]);
       contentType = String(h["content-type"] ?? "");
@@ -169,6 +206,12 @@ function h2Request(path: string, headers: Record<string, string>, body: Uint8Arr
       if (done) return;
       const rst = req.rstCode;
       if (grpc) {
+        if (grpcStatus === undefined && contentType.startsWith("application/grpc-web")) {
+          // gRPC-Web sends its trailers as the last body frame (flag 0x80).
+          const trailer = grpcWebTrailer(Buffer.concat(chunks));
+          grpcStatus = trailer["grpc-status"];
+          grpcMessage = trailer["grpc-message"] ?? "";
+        }
         if (grpcStatus !== undefined) {
           finish({ code: CODE_NAMES[Number(grpcStatus)] ?? `grpc_${grpcStatus}`, message: grpcMessage, httpStatus: status });
         } else if (status !== 0 && status !== 200) {
@@ -183,6 +226,8 @@ function h2Request(path: string, headers: Record<string, string>, body: Uint8Arr
       }
     });
     req.end(Buffer.from(body));
+  }).finally(() => {
+    if (own) s.destroy();
   });
 }
 
@@ -210,7 +255,7 @@ async function send(c: FuzzCase): Promise<Answer> {
       return http1Request(`${c.path}?connect=v1&encoding=json&message=%7B%22a`, {}, new Uint8Array(), "GET");
     }
     const grpc = c.headers["content-type"]?.startsWith("application/grpc") ?? false;
-    return c.transport === "h2" ? h2Request(c.path, c.headers, c.body, grpc) : http1Request(c.path, c.headers, c.body);
+    return c.transport === "h2" ? h2Request(c.path, c.headers, c.body, grpc, true) : http1Request(c.path, c.headers, c.body);
   }
   const path = `/${c.service.typeName}/${c.method.name}`;
   const streaming = c.method.methodKind === "server_streaming";
@@ -311,7 +356,7 @@ describe(`fuzz (seed ${SEED})`, () => {
       const worker = async () => {
         while (next < indexes.length) {
           const index = indexes[next++]!;
-          const c = makeCase(SEED, index, { services: SERVICES, taskIds });
+          const c = makeCase(SEED, index, { services: SERVICES, taskIds, rawShare: RAW_SHARE });
           const answer = await send(c);
           ran++;
           counts.set(answer.code, (counts.get(answer.code) ?? 0) + 1);
@@ -370,3 +415,37 @@ describe(`fuzz (seed ${SEED})`, () => {
     }
   });
 });
+
+describe("what the fuzzer found stays fixed", () => {
+  const grpcHeaders = { "content-type": "application/grpc", te: "trailers", "grpc-timeout": "5S" };
+  it.each<[string, string, Record<string, string>, Uint8Array]>([
+    // Was INTERNAL "parse binary: premature EOF" (the library's code for undecodable binary).
+    ["a truncated message", "/taskyard.v1.TaskService/GetTask", grpcHeaders, envelope(0, new Uint8Array([0x0a, 0x24, 0x61]))],
+    // Was INTERNAL "parse binary: … not valid for encoding utf-8".
+    ["invalid UTF-8 in a string", "/taskyard.v1.TaskService/GetTask", grpcHeaders, envelope(0, new Uint8Array([0x0a, 0x02, 0xc3, 0x28]))],
+    // Was INTERNAL "received compressed envelope, but do not know how to decompress".
+    ["the compressed flag without grpc-encoding", "/taskyard.v1.TaskService/GetTask", grpcHeaders, envelope(1, new Uint8Array([0x0a, 0x00]))],
+    // Was INTERNAL "decompression failed".
+    ["gzip that does not decompress", "/taskyard.v1.TaskService/GetTask", { ...grpcHeaders, "grpc-encoding": "gzip" }, envelope(1, new Uint8Array([1, 2, 3, 4]))],
+    // Was no answer at all: the JSON parse error quoted half a surrogate pair, percent-encoding grpc-message threw URIError.
+    ["grpc+json whose parse error splits a surrogate pair", "/taskyard.v1.TaskService/GetTask", { ...grpcHeaders, "content-type": "application/grpc+json" }, envelope(0, new TextEncoder().encode(`{"id": x${"\u{1F4A5}".repeat(20)}`))],
+  ])("%s → INVALID_ARGUMENT", async (_name, path, headers, body) => {
+    const a = await h2Request(path, headers, body, true, true);
+    expect(a).toMatchObject({ code: "invalid_argument" });
+    expect(a.broken).toBeUndefined();
+  });
+
+  it("a validation message that cuts a surrogate pair is answered over gRPC (was: a hung call)", async () => {
+    const tasks = app.client(TaskService, { token });
+    const call = tasks.getTask({ id: `a${"\u{1F4A5}".repeat(40)}` }, { timeoutMs: 5000 });
+    await expect(call).rejects.toMatchObject({ code: Code.InvalidArgument });
+  });
+
+  it("a non-ASCII value for id / parent_id in a filter is INVALID_ARGUMENT (was: INTERNAL, illegal mix of collations)", async () => {
+    const tasks = app.client(TaskService, { token });
+    for (const filter of ['parent_id < "\u{1F4A5}"', 'id = "é"', 'id : "日本"'.replace(" : ", ":")]) {
+      await expect(tasks.listTasks({ filter })).rejects.toMatchObject({ code: Code.InvalidArgument, rawMessage: expect.stringMatching(/^filter: invalid value .* ASCII/) });
+    }
+  });
+});
+

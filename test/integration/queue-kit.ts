@@ -44,12 +44,13 @@ export async function dispatchOrder(app: TestApp, ids: readonly string[]): Promi
 }
 
 /** Start times (ms) of tasks that have started, ascending. */
-export async function startTimes(app: TestApp, ids: readonly string[]): Promise<number[]> {
-  const rows: Array<{ start_time: Date }> = await app.dataSource.query(
-    `SELECT start_time FROM tasks WHERE id IN (?) AND start_time IS NOT NULL ORDER BY start_time`,
+/** When the dispatcher dispatched each of `ids` (its DISPATCHED event), in order; the rate limit governs these. */
+export async function dispatchTimes(app: TestApp, ids: readonly string[]): Promise<number[]> {
+  const rows: Array<{ time: Date }> = await app.dataSource.query(
+    `SELECT time FROM task_events WHERE task_id IN (?) AND reason = 'DISPATCHED' ORDER BY time`,
     [ids],
   );
-  return rows.map((r) => r.start_time.getTime());
+  return rows.map((r) => r.time.getTime());
 }
 
 /** How many of `ids` are in each status. */

@@ -594,26 +594,30 @@ describe("Vionlabs Task API (seed 003)", () => {
     await app.grpc.retryTask({ id: t.id, force: true, reason: "asset re-ingested" });
     await untilDone(t.id);
 
-    const page1 = await app.grpc.listTaskEvents({ id: t.id, pageSize: 3 });
-    const page2 = await app.grpc.listTaskEvents({ id: t.id, pageSize: 3, pageToken: page1.nextPageToken });
+    const page1 = await app.grpc.listTaskEvents({ id: t.id, pageSize: 4 });
+    const page2 = await app.grpc.listTaskEvents({ id: t.id, pageSize: 4, pageToken: page1.nextPageToken });
     expect(page1.nextPageToken).not.toBe("");
     expect(page2.nextPageToken).toBe("");
     const events = [...page1.events, ...page2.events];
     expect(events.map((e) => [TaskStatus[e.fromStatus], TaskStatus[e.toStatus], e.reason, e.attempt])).toEqual([
       ["UNSPECIFIED", "QUEUED", "CREATED", 1],
-      ["QUEUED", "RUNNING", "DISPATCHED", 1],
+      ["QUEUED", "QUEUED", "DISPATCHED", 1],
+      ["QUEUED", "RUNNING", "STARTED", 1],
       ["RUNNING", "FAILED", "HANDLER_ERROR", 1],
       ["FAILED", "QUEUED", "USER_RETRY", 2],
-      ["QUEUED", "RUNNING", "DISPATCHED", 2],
+      ["QUEUED", "QUEUED", "DISPATCHED", 2],
+      ["QUEUED", "RUNNING", "STARTED", 2],
       ["RUNNING", "FAILED", "HANDLER_ERROR", 2],
     ]);
     // Who: the caller for requests, a system component for the execution.
     expect(events[0]!.actor).toBe(t.createdBy);
-    expect(events[3]!.actor).toBe(t.createdBy);
-    expect(events[3]!.message).toBe("asset re-ingested");
+    expect(events[4]!.actor).toBe(t.createdBy);
+    expect(events[4]!.message).toBe("asset re-ingested");
     expect(events[1]!.actor).toMatch(/^system:/);
     expect(events[2]!.actor).toMatch(/^system:/);
-    expect(events[2]!.message).toMatch(/^ASSET_NOT_FOUND: /);
+    expect(events[3]!.actor).toMatch(/^system:/);
+    expect(events[2]!.message).toMatch(/^started by worker /);
+    expect(events[3]!.message).toMatch(/^ASSET_NOT_FOUND: /);
     // When: in order, with increasing sequence numbers.
     const times = events.map((e) => ms(e.time));
     expect(times).toEqual([...times].sort((x, y) => x - y));

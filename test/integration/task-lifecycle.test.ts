@@ -76,10 +76,12 @@ describe("over gRPC", () => {
     await temporal.connection.close();
 
     const { events } = await app.grpc.listTaskEvents({ id: created.id });
-    expect(events.map((e) => [e.fromStatus, e.toStatus])).toEqual([
-      [TaskStatus.UNSPECIFIED, TaskStatus.QUEUED],
-      [TaskStatus.QUEUED, TaskStatus.RUNNING],
-      [TaskStatus.RUNNING, TaskStatus.COMPLETED],
+    // Dispatched (still QUEUED: waiting for a worker), then RUNNING once a worker's handler began.
+    expect(events.map((e) => [e.fromStatus, e.toStatus, e.reason])).toEqual([
+      [TaskStatus.UNSPECIFIED, TaskStatus.QUEUED, "CREATED"],
+      [TaskStatus.QUEUED, TaskStatus.QUEUED, "DISPATCHED"],
+      [TaskStatus.QUEUED, TaskStatus.RUNNING, "STARTED"],
+      [TaskStatus.RUNNING, TaskStatus.COMPLETED, "SUCCEEDED"],
     ]);
   });
 
@@ -98,8 +100,8 @@ describe("over gRPC", () => {
     expect(done.progress!.message).toMatch(/aborted at step \d+; cleaned up/);
     expect(done.progress!.current).toBeLessThan(200n);
     const { events } = await app.grpc.listTaskEvents({ id: created.id });
-    expect(events.map((e) => e.toStatus)).toEqual([TaskStatus.QUEUED, TaskStatus.RUNNING, TaskStatus.CANCELLING, TaskStatus.CANCELLED]);
-    expect(events[2]!.message).toBe("changed my mind");
+    expect(events.map((e) => e.toStatus)).toEqual([TaskStatus.QUEUED, TaskStatus.QUEUED, TaskStatus.RUNNING, TaskStatus.CANCELLING, TaskStatus.CANCELLED]);
+    expect(events[3]!.message).toBe("changed my mind");
   });
 
   it("refuses to abort a completed task with FAILED_PRECONDITION", async () => {

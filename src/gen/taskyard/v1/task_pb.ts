@@ -78,7 +78,8 @@ export type Task = Message<"taskyard.v1.Task"> & {
   statusMessage: string;
 
   /**
-   * Machine-readable reason of the last status change (e.g. `USER_ABORT`, `HANDLER_ERROR`). Output only.
+   * Machine-readable reason of the last status change (e.g. `DISPATCHED`: waiting for a worker,
+   * `STARTED`, `USER_ABORT`, `FORCED`, `HANDLER_ERROR`). Output only.
    *
    * @generated from field: string status_reason = 9;
    */
@@ -211,7 +212,7 @@ export type Task = Message<"taskyard.v1.Task"> & {
   queueTime?: Timestamp | undefined;
 
   /**
-   * When the current attempt started running. Output only.
+   * When a worker's handler began the current attempt (RUNNING). Output only.
    *
    * @generated from field: google.protobuf.Timestamp start_time = 28;
    */
@@ -655,14 +656,16 @@ export enum TaskStatus {
   PENDING = 1,
 
   /**
-   * Waiting in its queue for the dispatcher.
+   * Waiting in its queue for the dispatcher — or, with `status_reason` DISPATCHED, handed to
+   * Temporal and waiting for a worker of its queue and type (it holds a slot of its queue then;
+   * `status_message` says when no worker serves them).
    *
    * @generated from enum value: TASK_STATUS_QUEUED = 2;
    */
   QUEUED = 2,
 
   /**
-   * Its workflow was started; the handler runs (or will run once a worker polls).
+   * A worker's handler runs it (since `start_time`).
    *
    * @generated from enum value: TASK_STATUS_RUNNING = 3;
    */

@@ -1800,7 +1800,8 @@ export const TaskService: GenService<{
   },
   /**
    * Aborts a task: QUEUED/PENDING → CANCELLED at once, RUNNING → CANCELLING → CANCELLED once the
-   * handler has cleaned up. FAILED_PRECONDITION when terminal or in a commit phase.
+   * handler has cleaned up. FAILED_PRECONDITION when terminal or in a commit phase (unless an
+   * admin forces the stop: `force` terminates the execution, reason FORCED).
    *
    * @generated from rpc taskyard.v1.TaskService.CancelTask
    */

@@ -14,6 +14,7 @@ import { TasksExecutionAttempt1795490000001 } from "./1795490000001-tasks-execut
 import { TasksVisibility1795500000000 } from "./1795500000000-tasks-visibility.js";
 import { CreateRateBuckets1795500000001 } from "./1795500000001-create-rate-buckets.js";
 import { CreateTaskTypes1795510000000 } from "./1795510000000-create-task-types.js";
+import { TasksQueueStatusReasonIndex1795510000001 } from "./1795510000001-tasks-queue-status-reason-index.js";
 
 export const MIGRATIONS = [
   CreateTasks1795420800000,
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   TasksVisibility1795500000000,
   CreateRateBuckets1795500000001,
   CreateTaskTypes1795510000000,
+  TasksQueueStatusReasonIndex1795510000001,
 ];
