@@ -50,16 +50,21 @@ export class QueueService {
     return this.deps.queues.create({ tenant: caller.tenant, ...spec });
   }
 
-  async get(caller: Caller, name: string): Promise<Queue> {
-    return this.require(caller.tenant, name);
+  /** The queue, with the workers online that serve it. */
+  async get(caller: Caller, name: string): Promise<Queue & { workersWatching: number }> {
+    return this.withWatchers(await this.require(caller.tenant, name));
   }
 
-  async list(caller: Caller, pageSize: number, pageToken: string): Promise<{ queues: Queue[]; nextPageToken: string }> {
+  async list(caller: Caller, pageSize: number, pageToken: string): Promise<{ queues: Array<Queue & { workersWatching: number }>; nextPageToken: string }> {
     await this.deps.queues.ensureDefault(caller.tenant);
     const after = pageToken ? decodeToken(pageToken, "q") : undefined;
     const queues = await this.deps.queues.list(caller.tenant, after, pageSize + 1);
     const page = queues.slice(0, pageSize);
-    return { queues: page, nextPageToken: queues.length > pageSize ? encodeToken("q", page[page.length - 1]!.name) : "" };
+    return { queues: await Promise.all(page.map((q) => this.withWatchers(q))), nextPageToken: queues.length > pageSize ? encodeToken("q", page[page.length - 1]!.name) : "" };
+  }
+
+  private async withWatchers(queue: Queue): Promise<Queue & { workersWatching: number }> {
+    return { ...queue, workersWatching: await this.deps.watchers.count(queue) };
   }
 
   async update(caller: Caller, name: string, update: QueueUpdate): Promise<Queue> {

@@ -119,7 +119,7 @@ export function createQueueHandlers({ queues, temporalUiUrl }: QueueHandlerDeps)
   };
 }
 
-function queueToPb(q: Queue): PbQueue {
+function queueToPb(q: Queue & { workersWatching?: number }): PbQueue {
   return create(QueueSchema, {
     name: q.name,
     description: q.description,
@@ -131,6 +131,7 @@ function queueToPb(q: Queue): PbQueue {
     temporalTaskQueue: q.temporalTaskQueue,
     createTime: timestampFromDate(q.createTime),
     updateTime: timestampFromDate(q.updateTime),
+    workersWatching: q.workersWatching ?? 0,
   });
 }
 
