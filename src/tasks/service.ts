@@ -122,8 +122,8 @@ export class TaskService {
       if (update.artifacts !== undefined && (current.status === "RUNNING" || current.status === "CANCELLING") && !force) {
         throw new FailedPreconditionError(`cannot change the artifacts of a ${current.status} task: its handler may be publishing them; pass force to replace them anyway`);
       }
-      if (specChanged.length > 0 && (current.status === "RUNNING" || current.status === "CANCELLING")) {
-        throw new FailedPreconditionError(`cannot change ${specChanged.join(", ")} of a ${current.status} task, even with force`);
+      if (specChanged.length > 0 && (current.status === "RUNNING" || current.status === "CANCELLING" || isWaitingForWorker(current))) {
+        throw new FailedPreconditionError(`cannot change ${specChanged.join(", ")} of a ${isWaitingForWorker(current) ? "dispatched" : current.status} task, even with force`);
       }
       const set: Partial<TaskRow> = {};
       if (update.name !== undefined) set.name = update.name;
@@ -148,7 +148,8 @@ export class TaskService {
       }
       if (update.priority !== undefined) set.priority = update.priority;
       if (Object.keys(set).length > 0) await tx.patch(caller.tenant, id, set);
-      if (current.status === "QUEUED" && (set.queue !== undefined || set.priority !== undefined || set.project !== undefined || set.labels !== undefined)) {
+      // (A task waiting for a worker has left its queue's entries: nothing to keep in step.)
+      if (current.status === "QUEUED" && !isWaitingForWorker(current) && (set.queue !== undefined || set.priority !== undefined || set.project !== undefined || set.labels !== undefined)) {
         // Keep the queue entry in step (band, and the fairness value that may derive from
         // project or labels): re-queue at the tail of its (new) band.
         const entries = queues.withManager(manager);
@@ -244,7 +245,7 @@ export class TaskService {
     return tasks.transaction(async (tx, manager) => {
       const current = await tx.get(caller.tenant, id, { lock: true });
       if (!current) throw await notWritable(tx, caller.tenant, id);
-      const refusal = resetRefusal(current.status);
+      const refusal = isWaitingForWorker(current) ? "it is dispatched and waits for a worker; cancel it first" : resetRefusal(current.status);
       if (refusal) throw new FailedPreconditionError(`cannot reset task ${id}: ${refusal}`);
       if (current.published && !force) throw new FailedPreconditionError(`cannot reset task ${id}: it is published; pass force to reset anyway`);
       if (current.status === "PENDING") return current;

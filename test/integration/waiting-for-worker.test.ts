@@ -12,6 +12,7 @@ import { TaskStatus } from "../../src/gen/taskyard/v1/task_pb.js";
 import { createLogger } from "../../src/infra/logger.js";
 import { runWorker, type RunningWorker } from "../../src/worker/run.js";
 import { isTerminal, startTestApp, uniqueLabel, waitFor, type TestApp } from "../helpers/app.js";
+import { codeOf } from "../helpers/rpc.js";
 
 let app: TestApp;
 let worker: RunningWorker | undefined;
@@ -40,6 +41,11 @@ it("waits visibly for a worker, holding its slot; an abort ends it at once; a wo
   expect(listed.body.queues.find((q: { name: string }) => q.name === name).workersWatching ?? 0).toBe(0);
   // The reconciler says why it waits.
   await waitFor(() => app.grpc.getTask({ id: a.id }), (t) => t.statusMessage === `no worker serves queue "${name}" for type "demo.sleep" (see ListTaskTypes)`, 15_000);
+
+  // Metadata may change while it waits, without putting it back in the queue; a reset is refused.
+  await app.grpc.updateTask({ task: { id: a.id, labels: { note: "waiting" } }, updateMask: { paths: ["labels"] } });
+  expect((await queues.listQueueEntries({ name })).entries.map((e) => e.taskId)).toEqual([b.id]);
+  expect(await codeOf(app.grpc.resetTask({ id: a.id }))).toBe("FailedPrecondition");
 
   // An abort ends it at once, with no worker: its workflow is terminated.
   const cancelled = await app.grpc.cancelTask({ id: a.id, reason: "nobody home" });
