@@ -4,8 +4,8 @@
  * mid-create while clients retry with the same request_id, two serve processes dispatching at
  * once, Temporal unreachable for a worker (a TCP proxy cuts it), and a serve stopped with
  * SIGTERM while calls are in flight. After each: every accepted task reaches its terminal state,
- * none is lost, none started twice (Temporal history is the witness: one workflow run and one
- * scheduled handler activity per attempt), one row per repeated request_id. One summary line per
+ * none is lost, none started twice (Temporal history is the witness: at most one run per attempt
+ * that ran the handler; and one STARTED event per attempt), one row per repeated request_id. One summary line per
  * fault: accepted, completed, lost, started twice, slowest to terminal.
  */
 import type { ChildProcess } from "node:child_process";
