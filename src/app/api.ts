@@ -96,7 +96,7 @@ export async function startApi({ config, dataSource, client, logger }: ApiDeps):
     queueRepairs: new QueueRepairs({ tasks, queues, workflows, logger: logger.child({ component: "reconciler" }), onEnqueued: () => dispatcher.wake() }),
   });
   const health = createHealthService();
-  const database = watchDatabase(dataSource, config.databaseProbe);
+  const database = watchDatabase(config.databaseUrl!, config.databaseProbe);
   const apiKeys = new ApiKeyService({
     keys: new ApiKeyRepository(dataSource.manager),
     onBackgroundError: (err) => logger.warn({ err }, "could not record API key use"),

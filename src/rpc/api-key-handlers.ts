@@ -3,7 +3,7 @@
  * tenant. The secret leaves the server once, in CreateApiKeyResponse.
  */
 import { create } from "@bufbuild/protobuf";
-import { timestampDate, timestampFromDate } from "@bufbuild/protobuf/wkt";
+import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import type { ServiceImpl } from "@connectrpc/connect";
 import type { ApiKey } from "../auth/api-key.js";
 import type { ApiKeyService } from "../auth/api-key-service.js";
@@ -18,7 +18,7 @@ import {
   type ApiKeyService as ApiKeyServiceDesc,
 } from "../gen/taskyard/v1/api_key_service_pb.js";
 import { callerOf } from "./caller.js";
-import { validatePageSize } from "./validate.js";
+import { validatePageSize, validateTimestamp } from "./validate.js";
 
 const ROLE_FROM_PB: Readonly<Partial<Record<PbRole, Role>>> = {
   [PbRole.VIEWER]: "viewer",
@@ -39,7 +39,7 @@ export function createApiKeyHandlers({ apiKeys }: { apiKeys: ApiKeyService }): S
       const { key, token } = await apiKeys.create(callerOf(ctx), {
         displayName: k.displayName,
         role,
-        expireTime: k.expireTime ? timestampDate(k.expireTime) : null,
+        expireTime: k.expireTime ? validateTimestamp("api_key.expire_time", k.expireTime) : null,
       });
       return create(CreateApiKeyResponseSchema, { apiKey: apiKeyToPb(key), secret: token });
     },

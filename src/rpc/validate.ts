@@ -4,7 +4,7 @@
  */
 import type { JsonObject } from "@bufbuild/protobuf";
 import { InvalidArgumentError } from "../domain/errors.js";
-import { timestampDate } from "@bufbuild/protobuf/wkt";
+import { timestampDate, type Timestamp } from "@bufbuild/protobuf/wkt";
 import type {
   BatchCreateTasksRequest,
   BatchUpdateTasksRequest,
@@ -189,10 +189,29 @@ export function validatePageSize(field: string, size: number, fallback: number):
   return size === 0 ? fallback : size;
 }
 
+/** What a MySQL datetime(3) column holds (UTC, the connection's time zone): 1000-01-01 to 9999-12-31. */
+const DATETIME_MIN_MS = Date.UTC(1000, 0, 1);
+const DATETIME_MAX_MS = Date.UTC(10000, 0, 1) - 1;
+
+/**
+ * A Timestamp a column or an SQL comparison will hold, as a Date. Binary Timestamps carry any
+ * int64 seconds (JSON is limited to years 0001–9999): past what datetime(3) holds, MySQL refuses
+ * the value with an SQL error, i.e. INTERNAL — so it is the client's INVALID_ARGUMENT here.
+ */
+export function validateTimestamp(field: string, ts: Timestamp): Date {
+  if (!Number.isInteger(ts.nanos) || ts.nanos < 0 || ts.nanos > 999_999_999) bad(field, `nanos must be between 0 and 999999999 (got ${ts.nanos})`);
+  const date = timestampDate(ts);
+  const ms = date.getTime();
+  if (!Number.isFinite(ms) || ms < DATETIME_MIN_MS || ms > DATETIME_MAX_MS) {
+    bad(field, `must be between 1000-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z (got ${ts.seconds} seconds)`);
+  }
+  return date;
+}
+
 function timeBounds(field: string, range: TimeRange | undefined): TimeBounds | undefined {
   if (!range) return undefined;
-  const start = range.startTime ? timestampDate(range.startTime) : undefined;
-  const end = range.endTime ? timestampDate(range.endTime) : undefined;
+  const start = range.startTime ? validateTimestamp(`${field}.start_time`, range.startTime) : undefined;
+  const end = range.endTime ? validateTimestamp(`${field}.end_time`, range.endTime) : undefined;
   if (start && end && start >= end) bad(`${field}.end_time`, "must be after start_time");
   return { start, end };
 }

@@ -1,11 +1,11 @@
 /**
- * Whether the database answers, watched from one place: a `SELECT 1` every `intervalMs` through
- * the pool, counted as failed when it has not answered within `timeoutMs` (a frozen or
- * unreachable server, or a pool exhausted by calls it never answers). `down` is a signal that
- * aborts when the database goes down, so calls waiting on it can answer UNAVAILABLE at once
- * instead of hanging; a new one is armed when it comes back.
+ * Whether the database answers, watched from one place: a `SELECT 1` every `intervalMs` on a
+ * connection of its own (not the pool: a pool busy with a heavy load is not a database down),
+ * counted as failed when it has not answered within `timeoutMs` — a frozen, unreachable or
+ * stopped server. `down` is a signal that aborts when the database goes down, so calls waiting on
+ * it can answer UNAVAILABLE at once instead of hanging; a new one is armed when it comes back.
  */
-import type { DataSource } from "typeorm";
+import mysql from "mysql2/promise";
 
 export interface DatabaseAvailability {
   readonly available: boolean;
@@ -15,12 +15,13 @@ export interface DatabaseAvailability {
   stop(): void;
 }
 
-export function watchDatabase(dataSource: DataSource, opts: { intervalMs: number; timeoutMs: number }): DatabaseAvailability {
+export function watchDatabase(url: string, opts: { intervalMs: number; timeoutMs: number }): DatabaseAvailability {
   let available = true;
   let down = new AbortController();
   const listeners: Array<(available: boolean) => void> = [];
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
+  let connection: Promise<mysql.Connection> | undefined;
 
   const set = (next: boolean) => {
     if (next === available) return;
@@ -29,14 +30,25 @@ export function watchDatabase(dataSource: DataSource, opts: { intervalMs: number
     else down.abort(new Error("the database is unavailable"));
     for (const l of listeners) l(next);
   };
+  /** Drops the probe connection (a failed or hung one is replaced at the next probe). */
+  const forget = () => {
+    const c = connection;
+    connection = undefined;
+    void c?.then((x) => x.destroy(), () => undefined);
+  };
 
+  const ping = async (): Promise<boolean> => {
+    // An error on the idle connection (the server went away) drops it rather than crashing.
+    connection ??= mysql.createConnection({ uri: url, connectTimeout: opts.timeoutMs }).then((c) => c.on("error", forget));
+    const c = await connection;
+    await c.query("SELECT 1");
+    return true;
+  };
   const probe = async () => {
     let timeout: NodeJS.Timeout | undefined;
-    const ok = await Promise.race([
-      dataSource.query("SELECT 1").then(() => true, () => false),
-      new Promise<boolean>((resolve) => (timeout = setTimeout(() => resolve(false), opts.timeoutMs))),
-    ]);
+    const ok = await Promise.race([ping().catch(() => false), new Promise<boolean>((resolve) => (timeout = setTimeout(() => resolve(false), opts.timeoutMs)))]);
     clearTimeout(timeout);
+    if (!ok) forget();
     if (stopped) return;
     set(ok);
     timer = setTimeout(() => void probe(), opts.intervalMs);
@@ -56,6 +68,7 @@ export function watchDatabase(dataSource: DataSource, opts: { intervalMs: number
     stop() {
       stopped = true;
       clearTimeout(timer);
+      forget();
     },
   };
 }
