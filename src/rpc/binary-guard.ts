@@ -10,7 +10,9 @@
  * This guard sits in front of every handler: it watches the request body as it streams through
  * unchanged, and before the library sees a complete message it decodes it once itself; a failure
  * is thrown into the body stream as ConnectError(InvalidArgument) with a well-formed message,
- * which every protocol (gRPC, gRPC-Web, Connect) reports with that code.
+ * which every protocol (gRPC, gRPC-Web, Connect) reports with that code. Compression is checked
+ * for each: the gRPC envelope flag with grpc-encoding, Connect streaming envelopes with
+ * connect-content-encoding, and a Connect unary body with Content-Encoding.
  */
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { fromBinary, fromJsonString, type DescMethod, type JsonReadOptions } from "@bufbuild/protobuf";
@@ -41,10 +43,20 @@ function guard(req: UniversalServerRequest, c: Check): UniversalServerRequest {
   let checked: AsyncIterable<Uint8Array> | undefined;
   if (grpc) {
     checked = envelopes(stream, c, grpc[3] === "json", req.header.get("grpc-encoding"));
-  } else if (type === "application/connect+proto") {
-    checked = envelopes(stream, c, false, req.header.get("connect-content-encoding"));
-  } else if (type === "application/proto" && !req.header.get("content-encoding")) {
-    checked = whole(stream, c);
+  } else if (type === "application/connect+proto" || type === "application/connect+json") {
+    // Connect streaming: the envelopes' compression is named by connect-content-encoding.
+    checked = envelopes(stream, c, type === "application/connect+json", req.header.get("connect-content-encoding"));
+  } else if (type === "application/proto" || type === "application/json") {
+    // Connect unary: the whole body is compressed, as Content-Encoding names. The library answers
+    // a body that does not decompress with INTERNAL "decompression failed"; an encoding it does
+    // not know is its UNIMPLEMENTED. JSON bodies it parses with the right code itself.
+    const encoding = req.header.get("content-encoding") ?? "";
+    const binary = type === "application/proto";
+    if (encoding === "" || encoding === "identity") {
+      if (binary) checked = whole(stream, c, undefined, true);
+    } else if (encoding === "gzip" || encoding === "br") {
+      checked = whole(stream, c, encoding, binary);
+    }
   }
   return checked ? { ...req, body: checked } : req;
 }
@@ -61,6 +73,8 @@ function check(c: Check, bytes: Uint8Array, json: boolean): void {
 
 /** A compressed message, decompressed as the library will; undefined when it is over the read limit (the library refuses it). */
 function decompress(c: Check, encoding: string, data: Buffer): Buffer | undefined {
+  // As the library: an empty message needs no decompressing.
+  if (data.length === 0) return data;
   try {
     const options = { maxOutputLength: c.readMaxBytes };
     return encoding === "br" ? brotliDecompressSync(data, options) : gunzipSync(data, options);
@@ -70,8 +84,11 @@ function decompress(c: Check, encoding: string, data: Buffer): Buffer | undefine
   }
 }
 
-/** An unenveloped body (Connect unary, binary): decoded once it is complete. */
-async function* whole(body: AsyncIterable<Uint8Array>, c: Check): AsyncIterable<Uint8Array> {
+/**
+ * An unenveloped body (Connect unary), checked once it is complete: decompressed when `encoding`
+ * (gzip or br) is set, then decoded when `binary` (JSON the library decodes with the right code).
+ */
+async function* whole(body: AsyncIterable<Uint8Array>, c: Check, encoding: "gzip" | "br" | undefined, binary: boolean): AsyncIterable<Uint8Array> {
   const chunks: Uint8Array[] = [];
   let held: Uint8Array | undefined;
   for await (const chunk of body) {
@@ -80,7 +97,9 @@ async function* whole(body: AsyncIterable<Uint8Array>, c: Check): AsyncIterable<
     held = chunk;
     chunks.push(chunk);
   }
-  check(c, Buffer.concat(chunks), false);
+  const all = Buffer.concat(chunks);
+  const plain = encoding ? decompress(c, encoding, all) : all;
+  if (plain && binary) check(c, plain, false);
   if (held) yield held;
 }
 

@@ -5,7 +5,7 @@
  * Also serves GET /metrics (Prometheus) and CORS for the configured browser origins.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
+import http2, { type Http2ServerRequest, type Http2ServerResponse } from "node:http2";
 import type { AddressInfo, Socket } from "node:net";
 import { createServer } from "@httptoolkit/httpolyglot";
 import { cors, type ConnectRouter, type Interceptor } from "@connectrpc/connect";
@@ -61,6 +61,11 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     res.once("close", () => {
       if (--inflight === 0) drained?.();
     });
+    // An answer given before the request body is all read (a body over the read limit, a bad
+    // envelope prefix) must still end the call. HTTP/1.1 discards the rest of the body itself; an
+    // HTTP/2 stream stays half open instead, the client blocked on flow control with its body
+    // unsent, so the call never completes for it (and the stream holds a slot of the session).
+    if ("stream" in req) req.stream.once("finish", () => discardRest(req));
     const origin = req.headers.origin;
     if (origin && (allowed.has(origin) || allowed.has("*"))) {
       res.setHeader("Access-Control-Allow-Origin", origin);
@@ -117,6 +122,41 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       await closed;
     },
   };
+}
+
+/** Most of a request body discarded after its answer: past it, or after DISCARD_MS, the stream is reset. */
+const DISCARD_MAX_BYTES = 2 * READ_MAX_BYTES;
+const DISCARD_MS = 2_000;
+
+/**
+ * Once the response of an HTTP/2 stream is sent, reads and drops what is left of its request
+ * body, so that the client can finish sending and the stream closes cleanly; a client that keeps
+ * on sending gets RST_STREAM(NO_ERROR), the end RFC 9113 §8.1 gives a complete response that did
+ * not need the whole request. The body is read from the stream itself: the library may have
+ * destroyed the compat request (leaving the stream paused), and the compat request would only
+ * buffer what it is handed.
+ */
+function discardRest(req: Http2ServerRequest): void {
+  const stream = req.stream;
+  if (req.complete || stream.destroyed || stream.readableEnded) return;
+  if (!req.destroyed) req.destroy();
+  let discarded = 0;
+  const pump = () => {
+    for (let chunk: Buffer | null; (chunk = stream.read() as Buffer | null) !== null; ) {
+      discarded += chunk.length;
+      if (discarded > DISCARD_MAX_BYTES) return stop();
+    }
+  };
+  const stop = () => {
+    clearTimeout(timer);
+    stream.off("readable", pump);
+    if (!stream.destroyed && !stream.readableEnded) stream.close(http2.constants.NGHTTP2_NO_ERROR);
+  };
+  const timer = setTimeout(stop, DISCARD_MS).unref();
+  stream.once("end", () => clearTimeout(timer));
+  stream.once("close", () => clearTimeout(timer));
+  stream.on("readable", pump);
+  pump();
 }
 
 async function fallback(req: IncomingMessage, res: ServerResponse, metrics: Metrics): Promise<void> {

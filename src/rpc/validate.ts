@@ -4,7 +4,7 @@
  */
 import type { JsonObject } from "@bufbuild/protobuf";
 import { InvalidArgumentError } from "../domain/errors.js";
-import { timestampDate, type Timestamp } from "@bufbuild/protobuf/wkt";
+import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import type {
   BatchCreateTasksRequest,
   BatchUpdateTasksRequest,
@@ -200,12 +200,12 @@ const DATETIME_MAX_MS = Date.UTC(10000, 0, 1) - 1;
  */
 export function validateTimestamp(field: string, ts: Timestamp): Date {
   if (!Number.isInteger(ts.nanos) || ts.nanos < 0 || ts.nanos > 999_999_999) bad(field, `nanos must be between 0 and 999999999 (got ${ts.nanos})`);
-  const date = timestampDate(ts);
-  const ms = date.getTime();
+  // Milliseconds rounded down (timestampDate rounds up: 9999-12-31T23:59:59.9999Z would be year 10000).
+  const ms = Number(ts.seconds) * 1000 + Math.floor(ts.nanos / 1_000_000);
   if (!Number.isFinite(ms) || ms < DATETIME_MIN_MS || ms > DATETIME_MAX_MS) {
     bad(field, `must be between 1000-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z (got ${ts.seconds} seconds)`);
   }
-  return date;
+  return new Date(ms);
 }
 
 function timeBounds(field: string, range: TimeRange | undefined): TimeBounds | undefined {

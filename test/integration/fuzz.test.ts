@@ -435,6 +435,54 @@ describe("what the fuzzer found stays fixed", () => {
     expect(a.broken).toBeUndefined();
   });
 
+  // Was INTERNAL + HTTP 500 "decompression failed" (#35182): the guard checked the gRPC envelope flag only.
+  it.each<[string, string, Record<string, string>, Uint8Array]>([
+    ["Connect unary, Content-Encoding gzip", "/taskyard.v1.WorkerService/StartTaskRun", { "content-type": "application/json", "content-encoding": "gzip" }, new Uint8Array([0xa2])],
+    ["Connect unary binary, Content-Encoding br", "/taskyard.v1.TaskService/GetTask", { "content-type": "application/proto", "content-encoding": "br" }, new Uint8Array([1, 2, 3, 4, 5, 6])],
+    ["Connect streaming, connect-content-encoding gzip", "/taskyard.v1.TaskService/WatchTask", { "content-type": "application/connect+json", "connect-content-encoding": "gzip" }, envelope(1, new Uint8Array([1, 2, 3, 4]))],
+  ])("%s with a body that does not decompress → INVALID_ARGUMENT", async (_name, path, headers, body) => {
+    for (const transport of ["h2", "http1"] as const) {
+      const all = { "connect-timeout-ms": "5000", ...headers };
+      const a = transport === "h2" ? await h2Request(path, all, body, false, true) : await http1Request(path, all, body);
+      expect(a, transport).toMatchObject({ code: "invalid_argument" });
+      expect(a.broken).toBeUndefined();
+    }
+  });
+
+  // Was no answer (#50923): the error was sent, but the HTTP/2 stream stayed half open with the
+  // client's body blocked on flow control, so the call never completed.
+  it.each<[string, Record<string, string>, Uint8Array]>([
+    ["an unenveloped JSON body (the fuzz case) over the read limit", { "content-type": "application/connect+json" }, new TextEncoder().encode(`{"filter":"${"x".repeat(8 * 1024 * 1024 + 10)}"}`)],
+    ["an envelope declared over the read limit", { "content-type": "application/connect+proto" }, (() => { const f = envelope(0, new Uint8Array(8 * 1024 * 1024 + 10)); new DataView(f.buffer).setUint32(1, 9 * 1024 * 1024); return f; })()],
+  ])("a Connect server stream with %s is answered promptly", async (_name, headers, body) => {
+    const started = Date.now();
+    const a = await h2Request("/taskyard.v1.TaskService/WatchTask", { "connect-timeout-ms": "5000", ...headers }, body, false, true);
+    expect(a.broken).toBeUndefined();
+    expect(["resource_exhausted", "invalid_argument"]).toContain(a.code);
+    // Well before the server's 2 s fallback reset: the rest of the body is drained, the stream closes cleanly.
+    expect(Date.now() - started).toBeLessThan(1_500);
+  });
+
+  // Was INTERNAL "Incorrect datetime value: '10000-01-01 00:00:00.000' for column expire_time" (#27363).
+  it("a Timestamp past what a datetime column holds is INVALID_ARGUMENT naming the field", async () => {
+    const keys = app.client(ApiKeyService, { token });
+    const tasks = app.client(TaskService, { token });
+    const year10000 = { seconds: 253402300800n, nanos: 0 };
+    const year500 = { seconds: -46388678400n, nanos: 0 };
+    const huge = { seconds: 9_000_000_000_000_000n, nanos: 0 };
+    for (const expireTime of [year10000, huge]) {
+      await expect(keys.createApiKey({ apiKey: { displayName: "fuzz", role: 1, expireTime } })).rejects.toMatchObject({ code: Code.InvalidArgument, rawMessage: expect.stringMatching(/^api_key\.expire_time: /) });
+    }
+    for (const [range, field] of [[{ startTime: year500 }, "create_time.start_time"], [{ endTime: year10000 }, "create_time.end_time"], [{ startTime: { seconds: 0n, nanos: -1 } }, "create_time.start_time"]] as const) {
+      await expect(tasks.listTasks({ createTime: range })).rejects.toMatchObject({ code: Code.InvalidArgument, rawMessage: expect.stringMatching(new RegExp(`^${field.replace(".", "\\.")}: `)) });
+    }
+    for (const startTime of [year500, huge]) {
+      await expect(tasks.listTasks({ startTime: { startTime } })).rejects.toMatchObject({ code: Code.InvalidArgument, rawMessage: expect.stringMatching(/^start_time\.start_time: /) });
+    }
+    // The last millisecond a datetime holds is still fine.
+    await expect(tasks.listTasks({ endTime: { endTime: { seconds: 253402300799n, nanos: 999_999_999 } } })).resolves.toBeDefined();
+  });
+
   it("a validation message that cuts a surrogate pair is answered over gRPC (was: a hung call)", async () => {
     const tasks = app.client(TaskService, { token });
     const call = tasks.getTask({ id: `a${"\u{1F4A5}".repeat(40)}` }, { timeoutMs: 5000 });
