@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { inject } from "vitest";
+import { captureOutput } from "./processes.js";
 
 export type Kit = "typescript" | "python";
 
@@ -37,17 +38,11 @@ export function startKitWorker(kit: Kit, options: { url: string; token: string; 
     kit === "typescript"
       ? spawn(process.execPath, ["--import", "tsx", "src/cli.ts", "worker", "--handlers", handlers, "--queues", options.queues.join(",")], { env, stdio: ["ignore", "pipe", "pipe"] })
       : spawn(PYTHON, ["-m", "taskyard_worker", "--handlers", handlers, "--queues", options.queues.join(",")], { env, stdio: ["ignore", "pipe", "pipe"] });
-  let out = "";
-  const keep = (d: Buffer) => {
-    out = (out + d.toString()).slice(-20_000);
-    if (process.env.TEST_VERBOSE) process.stderr.write(d);
-  };
-  child.stdout?.on("data", keep);
-  child.stderr?.on("data", keep);
+  const output = captureOutput(child);
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   return {
     child,
-    output: () => out,
+    output,
     async stop(signal = "SIGTERM") {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       await exited;

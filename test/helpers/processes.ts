@@ -16,6 +16,18 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+/** Keeps the last 20 KB a child printed (stdout and stderr), echoing it with TEST_VERBOSE. */
+export function captureOutput(child: ChildProcess): () => string {
+  let out = "";
+  const keep = (d: Buffer) => {
+    out = (out + d.toString()).slice(-20_000);
+    if (process.env.TEST_VERBOSE) process.stderr.write(d);
+  };
+  child.stdout?.on("data", keep);
+  child.stderr?.on("data", keep);
+  return () => out;
+}
+
 export interface ServeProcess {
   child: ChildProcess;
   baseUrl: string;
@@ -30,13 +42,7 @@ export async function startServeProcess(env: Record<string, string> = {}): Promi
     env: { ...process.env, ...testEnv({ TASKYARD_PORT: String(port), ...env }) },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  let out = "";
-  const keep = (d: Buffer) => {
-    out = (out + d.toString()).slice(-20_000);
-    if (process.env.TEST_VERBOSE) process.stderr.write(d);
-  };
-  child.stdout?.on("data", keep);
-  child.stderr?.on("data", keep);
+  const output = captureOutput(child);
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   const baseUrl = `http://127.0.0.1:${port}`;
   await waitFor(
@@ -45,6 +51,6 @@ export async function startServeProcess(env: Record<string, string> = {}): Promi
     60_000,
     200,
   );
-  if (child.exitCode !== null) throw new Error(`taskyard serve exited with ${child.exitCode}:\n${out}`);
-  return { child, baseUrl, output: () => out, exited };
+  if (child.exitCode !== null) throw new Error(`taskyard serve exited with ${child.exitCode}:\n${output()}`);
+  return { child, baseUrl, output, exited };
 }

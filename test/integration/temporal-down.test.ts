@@ -4,13 +4,12 @@
  * /healthz answers 503 naming Temporal, and once Temporal answers again the worker is healthy
  * and the task runs — nothing lost.
  */
-import net from "node:net";
-import type { AddressInfo } from "node:net";
 import type { ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, expect, inject, it } from "vitest";
 import { QueueService } from "../../src/gen/taskyard/v1/queue_service_pb.js";
 import { TaskStatus } from "../../src/gen/taskyard/v1/task_pb.js";
 import { isTerminal, spawnWorkerProcess, startTestApp, uniqueLabel, waitFor, type TestApp } from "../helpers/app.js";
+import { freePort } from "../helpers/processes.js";
 import { startTcpProxy, type TcpProxy } from "../helpers/tcp-proxy.js";
 
 let proxy: TcpProxy;
@@ -18,14 +17,6 @@ let app: TestApp;
 let worker: ChildProcess;
 let healthz: string;
 const queue = `tdown-${uniqueLabel()}`;
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 beforeAll(async () => {
   const [host, port] = inject("temporalAddress").split(":");
