@@ -5,6 +5,7 @@
  * stopped server. `down` is a signal that aborts when the database goes down, so calls waiting on
  * it can answer UNAVAILABLE at once instead of hanging; a new one is armed when it comes back.
  */
+import { setMaxListeners } from "node:events";
 import mysql from "mysql2/promise";
 
 export interface DatabaseAvailability {
@@ -15,9 +16,16 @@ export interface DatabaseAvailability {
   stop(): void;
 }
 
+/** Every unary call in flight listens on `down` (and stops when it answers): no listener limit. */
+function armed(): AbortController {
+  const c = new AbortController();
+  setMaxListeners(0, c.signal);
+  return c;
+}
+
 export function watchDatabase(url: string, opts: { intervalMs: number; timeoutMs: number }): DatabaseAvailability {
   let available = true;
-  let down = new AbortController();
+  let down = armed();
   const listeners: Array<(available: boolean) => void> = [];
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
@@ -26,7 +34,7 @@ export function watchDatabase(url: string, opts: { intervalMs: number; timeoutMs
   const set = (next: boolean) => {
     if (next === available) return;
     available = next;
-    if (next) down = new AbortController();
+    if (next) down = armed();
     else down.abort(new Error("the database is unavailable"));
     for (const l of listeners) l(next);
   };
