@@ -4,81 +4,14 @@
  * returns a frozen object. Temporal settings use the SDK's own names so the Helm chart, the
  * Temporal CLI and this service agree.
  */
-import { z } from "zod";
+import { schema, type Env } from "./config-schema.js";
 
-const bool = z
-  .enum(["true", "false", "1", "0", "yes", "no", ""])
-  .transform((v) => v === "true" || v === "1" || v === "yes");
-const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
-const list = z.string().transform((v) =>
-  v
-    .split(",")
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0),
-);
-const optionalString = z
-  .string()
-  .optional()
-  .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()));
-
-const schema = z.object({
-  TASKYARD_HOST: z.string().min(1).optional(),
-  TASKYARD_PORT: int(0, 65535).default(8080),
-  LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
-  DATABASE_URL: optionalString.pipe(
-    z
-      .string()
-      .regex(/^(mysql|mariadb):\/\//, "must be a mysql:// URL, e.g. mysql://user:pass@host:3306/taskyard")
-      .optional(),
-  ),
-  DATABASE_POOL_SIZE: int(1, 500).default(10),
-  DATABASE_PROBE_INTERVAL_MS: int(100, 60_000).default(1000),
-  DATABASE_PROBE_TIMEOUT_MS: int(100, 60_000).default(2000),
-  TASKYARD_MIGRATE_ON_START: bool.default(false),
-  TEMPORAL_ADDRESS: optionalString,
-  TEMPORAL_NAMESPACE: z.string().min(1).default("default"),
-  TEMPORAL_API_KEY: optionalString,
-  TEMPORAL_TLS: bool.default(false),
-  TEMPORAL_TLS_CLIENT_CERT_PATH: optionalString,
-  TEMPORAL_TLS_CLIENT_KEY_PATH: optionalString,
-  TEMPORAL_TLS_SERVER_CA_CERT_PATH: optionalString,
-  TEMPORAL_TLS_SERVER_NAME: optionalString,
-  TEMPORAL_UI_URL: optionalString.pipe(z.url().optional()),
-  TASKYARD_CORS_ORIGINS: list.default([]),
-  TASKYARD_WORKER_QUEUES: list.default(["default"]),
-  TASKYARD_WORKER_CONCURRENCY: int(1, 10_000).default(10),
-  TASKYARD_WORKFLOW_BUNDLE_PATH: optionalString,
-  TASKYARD_WORKFLOW_TASK_QUEUE: z.string().trim().min(1).max(200).default("taskyard.workflows"),
-  TASKYARD_WORKER_HANDLERS: list.default([]),
-  TASKYARD_WORKER_TTL_MS: int(3_000, 3_600_000).default(30_000),
-  TASKYARD_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
-  TASKYARD_TOKEN: optionalString,
-  TASKYARD_WORKER_METRICS_PORT: int(0, 65535).optional(),
-  TASKYARD_DISPATCH_INTERVAL_MS: int(10, 600_000).default(250),
-  TASKYARD_RECONCILE_INTERVAL_MS: int(100, 3_600_000).default(30_000),
-  TASKYARD_PROGRESS_INTERVAL_MS: int(0, 600_000).default(1000),
-  TASKYARD_SHUTDOWN_GRACE_MS: int(0, 600_000).default(10_000),
-  TASKYARD_DATA_DIR: z.string().min(1).default(".data"),
-  TEMPORAL_CLI_PATH: optionalString,
-  // Authentication and limits (docs/security.md).
-  TASKYARD_AUTH_MODE: z.enum(["on", "off"]).optional(),
-  TASKYARD_AUTH_JWKS_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
-  TASKYARD_AUTH_JWKS_FILE: optionalString,
-  TASKYARD_AUTH_JWT_ISSUERS: list.default([]),
-  TASKYARD_AUTH_JWT_AUDIENCE: list.default([]),
-  TASKYARD_AUTH_TENANT_CLAIM: z.string().trim().min(1).default("tenant"),
-  TASKYARD_AUTH_ROLES_CLAIM: z.string().trim().min(1).default("roles"),
-  TASKYARD_AUTH_PRINCIPAL_CLAIM: z.string().trim().min(1).default("sub"),
-  TASKYARD_CREATE_RATE_PER_SECOND: z.coerce.number().min(0).max(1_000_000).default(100),
-  TASKYARD_CREATE_BURST: int(1, 1_000_000).default(1000),
-  TASKYARD_MAX_STREAMS_PER_CALLER: int(0, 100_000).default(16),
-});
 
 export type Config = Readonly<{
   /** Listen address; unset: 0.0.0.0 (serve, worker), 127.0.0.1 for `dev` with authentication off. */
   host: string | undefined;
   port: number;
-  logLevel: z.infer<typeof schema>["LOG_LEVEL"];
+  logLevel: Env["LOG_LEVEL"];
   databaseUrl: string | undefined;
   databasePoolSize: number;
   /** `serve` probes the database this often; unanswered within the timeout = down: RPCs answer UNAVAILABLE, health NOT_SERVING. */
@@ -228,7 +161,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
  * for another application of the same identity provider must not work here. Keys are fetched
  * over HTTPS, except from loopback (a sidecar or a test).
  */
-function authProblems(e: z.infer<typeof schema>): string[] {
+function authProblems(e: Env): string[] {
   const problems: string[] = [];
   const keySource = e.TASKYARD_AUTH_JWKS_URL !== undefined || e.TASKYARD_AUTH_JWKS_FILE !== undefined;
   if (keySource && e.TASKYARD_AUTH_JWT_ISSUERS.length === 0) problems.push("TASKYARD_AUTH_JWT_ISSUERS: must name the accepted token issuers when a JWKS URL or file is set");
