@@ -7,6 +7,7 @@
  */
 import { setMaxListeners } from "node:events";
 import mysql from "mysql2/promise";
+import { startProbe } from "../probe.js";
 
 export interface DatabaseAvailability {
   readonly available: boolean;
@@ -27,8 +28,6 @@ export function watchDatabase(url: string, opts: { intervalMs: number; timeoutMs
   let available = true;
   let down = armed();
   const listeners: Array<(available: boolean) => void> = [];
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
   let connection: Promise<mysql.Connection> | undefined;
 
   const set = (next: boolean) => {
@@ -48,22 +47,13 @@ export function watchDatabase(url: string, opts: { intervalMs: number; timeoutMs
   const ping = async (): Promise<boolean> => {
     // An error on the idle connection (the server went away) drops it rather than crashing.
     connection ??= mysql.createConnection({ uri: url, connectTimeout: opts.timeoutMs }).then((c) => c.on("error", forget));
-    const c = await connection;
-    await c.query("SELECT 1");
+    await (await connection).query("SELECT 1");
     return true;
   };
-  const probe = async () => {
-    let timeout: NodeJS.Timeout | undefined;
-    const ok = await Promise.race([ping().catch(() => false), new Promise<boolean>((resolve) => (timeout = setTimeout(() => resolve(false), opts.timeoutMs)))]);
-    clearTimeout(timeout);
+  const probe = startProbe(ping, opts, (ok) => {
     if (!ok) forget();
-    if (stopped) return;
     set(ok);
-    timer = setTimeout(() => void probe(), opts.intervalMs);
-    timer.unref();
-  };
-  timer = setTimeout(() => void probe(), opts.intervalMs);
-  timer.unref();
+  });
 
   return {
     get available() {
@@ -74,8 +64,7 @@ export function watchDatabase(url: string, opts: { intervalMs: number; timeoutMs
     },
     onChange: (l) => void listeners.push(l),
     stop() {
-      stopped = true;
-      clearTimeout(timer);
+      probe.stop();
       forget();
     },
   };

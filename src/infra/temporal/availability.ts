@@ -4,30 +4,15 @@
  * its polls quietly), so a probe sees a worker cut off from Temporal and recovers with it.
  */
 import type { NativeConnection } from "@temporalio/worker";
+import { startProbe, type ProbeOptions } from "../probe.js";
 
-export function watchTemporal(connection: NativeConnection, opts: { intervalMs: number; timeoutMs: number }) {
+export function watchTemporal(connection: NativeConnection, opts: ProbeOptions) {
   let available = true;
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  const probe = async () => {
-    let timeout: NodeJS.Timeout | undefined;
-    available = await Promise.race([
-      connection.workflowService.getSystemInfo({}).then(() => true, () => false),
-      new Promise<boolean>((resolve) => (timeout = setTimeout(() => resolve(false), opts.timeoutMs))),
-    ]);
-    clearTimeout(timeout);
-    if (stopped) return;
-    timer = setTimeout(() => void probe(), opts.intervalMs);
-    timer.unref();
-  };
-  void probe();
+  const probe = startProbe(() => connection.workflowService.getSystemInfo({}).then(() => true), { ...opts, firstAfterMs: 0 }, (ok) => (available = ok));
   return {
     get available() {
       return available;
     },
-    stop() {
-      stopped = true;
-      clearTimeout(timer);
-    },
+    stop: () => probe.stop(),
   };
 }
