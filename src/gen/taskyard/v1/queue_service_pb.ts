@@ -16,7 +16,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file taskyard/v1/queue_service.proto.
  */
 export const file_taskyard_v1_queue_service: GenFile = /*@__PURE__*/
-  fileDesc("Ch90YXNreWFyZC92MS9xdWV1ZV9zZXJ2aWNlLnByb3RvEgt0YXNreWFyZC52MSIuCglSYXRlTGltaXQSEgoKcGVyX3NlY29uZBgBIAEoARINCgVidXJzdBgCIAEoBSLKAgoFUXVldWUSDAoEbmFtZRgBIAEoCRITCgtkZXNjcmlwdGlvbhgCIAEoCRIZChFjb25jdXJyZW5jeV9saW1pdBgDIAEoBRIYChBkZWZhdWx0X3ByaW9yaXR5GAQgASgFEg4KBnBhdXNlZBgFIAEoCBIqCgpyYXRlX2xpbWl0GAYgASgLMhYudGFza3lhcmQudjEuUmF0ZUxpbWl0EhQKDGZhaXJuZXNzX2tleRgHIAEoCRIbChN0ZW1wb3JhbF90YXNrX3F1ZXVlGAggASgJEi8KC2NyZWF0ZV90aW1lGAkgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgt1cGRhdGVfdGltZRgKIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASGAoQd29ya2Vyc193YXRjaGluZxgLIAEoBSI3ChJDcmVhdGVRdWV1ZVJlcXVlc3QSIQoFcXVldWUYASABKAsyEi50YXNreWFyZC52MS5RdWV1ZSIfCg9HZXRRdWV1ZVJlcXVlc3QSDAoEbmFtZRgBIAEoCSI6ChFMaXN0UXVldWVzUmVxdWVzdBIRCglwYWdlX3NpemUYASABKAUSEgoKcGFnZV90b2tlbhgCIAEoCSJRChJMaXN0UXVldWVzUmVzcG9uc2USIgoGcXVldWVzGAEgAygLMhIudGFza3lhcmQudjEuUXVldWUSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJImgKElVwZGF0ZVF1ZXVlUmVxdWVzdBIhCgVxdWV1ZRgBIAEoCzISLnRhc2t5YXJkLnYxLlF1ZXVlEi8KC3VwZGF0ZV9tYXNrGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLkZpZWxkTWFzayIxChJEZWxldGVRdWV1ZVJlcXVlc3QSDAoEbmFtZRgBIAEoCRINCgVmb3JjZRgCIAEoCCIhChFQYXVzZVF1ZXVlUmVxdWVzdBIMCgRuYW1lGAEgASgJIiIKElJlc3VtZVF1ZXVlUmVxdWVzdBIMCgRuYW1lGAEgASgJIksKEkVucXVldWVUYXNrUmVxdWVzdBIMCgRuYW1lGAEgASgJEg8KB3Rhc2tfaWQYAiABKAkSFgoOdmVyaWZ5X3dhdGNoZWQYAyABKAgiRwoTRW5xdWV1ZVRhc2tSZXNwb25zZRIfCgR0YXNrGAEgASgLMhEudGFza3lhcmQudjEuVGFzaxIPCgd3YXRjaGVkGAIgASgIIjMKEkRlcXVldWVUYXNrUmVxdWVzdBIMCgRuYW1lGAEgASgJEg8KB3Rhc2tfaWQYAiABKAkigAEKD01vdmVUYXNrUmVxdWVzdBIMCgRuYW1lGAEgASgJEg8KB3Rhc2tfaWQYAiABKAkSJwoIcG9zaXRpb24YAyABKA4yFS50YXNreWFyZC52MS5Qb3NpdGlvbhINCgVjb3VudBgEIAEoBRIWCg5iZWZvcmVfdGFza19pZBgFIAEoCSIkChBNb3ZlVGFza1Jlc3BvbnNlEhAKCHBvc2l0aW9uGAEgASgFIpkBCgpRdWV1ZUVudHJ5Eg8KB3Rhc2tfaWQYASABKAkSEAoIcHJpb3JpdHkYAiABKAUSMAoMZW5xdWV1ZV90aW1lGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIRCgl0YXNrX25hbWUYBCABKAkSEQoJdGFza190eXBlGAUgASgJEhAKCHBvc2l0aW9uGAYgASgFIk4KF0xpc3RRdWV1ZUVudHJpZXNSZXF1ZXN0EgwKBG5hbWUYASABKAkSEQoJcGFnZV9zaXplGAIgASgFEhIKCnBhZ2VfdG9rZW4YAyABKAkiXQoYTGlzdFF1ZXVlRW50cmllc1Jlc3BvbnNlEigKB2VudHJpZXMYASADKAsyFy50YXNreWFyZC52MS5RdWV1ZUVudHJ5EhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSIkChRHZXRRdWV1ZVN0YXRzUmVxdWVzdBIMCgRuYW1lGAEgASgJItUBCgpRdWV1ZVN0YXRzEgwKBG5hbWUYASABKAkSDgoGcXVldWVkGAIgASgDEg8KB3J1bm5pbmcYAyABKAMSLgoLb2xkZXN0X3dhaXQYBCABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24SLwoMYXZlcmFnZV93YWl0GAUgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uEh0KFWRpc3BhdGNoZWRfcGVyX21pbnV0ZRgGIAEoARIYChB3b3JrZXJzX3dhdGNoaW5nGAcgASgFIiEKEVB1cmdlUXVldWVSZXF1ZXN0EgwKBG5hbWUYASABKAkiKgoSUHVyZ2VRdWV1ZVJlc3BvbnNlEhQKDHB1cmdlZF9jb3VudBgBIAEoAyJSChhCYXRjaEVucXVldWVUYXNrc1JlcXVlc3QSDAoEbmFtZRgBIAEoCRIQCgh0YXNrX2lkcxgCIAMoCRIWCg52ZXJpZnlfd2F0Y2hlZBgDIAEoCCJbChlCYXRjaEVucXVldWVUYXNrc1Jlc3BvbnNlEi0KB3Jlc3VsdHMYASADKAsyHC50YXNreWFyZC52MS5CYXRjaFRhc2tSZXN1bHQSDwoHd2F0Y2hlZBgCIAEoCCI6ChhCYXRjaERlcXVldWVUYXNrc1JlcXVlc3QSDAoEbmFtZRgBIAEoCRIQCgh0YXNrX2lkcxgCIAMoCSJKChlCYXRjaERlcXVldWVUYXNrc1Jlc3BvbnNlEi0KB3Jlc3VsdHMYASADKAsyHC50YXNreWFyZC52MS5CYXRjaFRhc2tSZXN1bHQqjQEKCFBvc2l0aW9uEhgKFFBPU0lUSU9OX1VOU1BFQ0lGSUVEEAASEgoOUE9TSVRJT05fRlJPTlQQARIRCg1QT1NJVElPTl9CQUNLEAISFAoQUE9TSVRJT05fRk9SV0FSRBADEhUKEVBPU0lUSU9OX0JBQ0tXQVJEEAQSEwoPUE9TSVRJT05fQkVGT1JFEAUylAkKDFF1ZXVlU2VydmljZRJCCgtDcmVhdGVRdWV1ZRIfLnRhc2t5YXJkLnYxLkNyZWF0ZVF1ZXVlUmVxdWVzdBoSLnRhc2t5YXJkLnYxLlF1ZXVlEjwKCEdldFF1ZXVlEhwudGFza3lhcmQudjEuR2V0UXVldWVSZXF1ZXN0GhIudGFza3lhcmQudjEuUXVldWUSTQoKTGlzdFF1ZXVlcxIeLnRhc2t5YXJkLnYxLkxpc3RRdWV1ZXNSZXF1ZXN0Gh8udGFza3lhcmQudjEuTGlzdFF1ZXVlc1Jlc3BvbnNlEkIKC1VwZGF0ZVF1ZXVlEh8udGFza3lhcmQudjEuVXBkYXRlUXVldWVSZXF1ZXN0GhIudGFza3lhcmQudjEuUXVldWUSRgoLRGVsZXRlUXVldWUSHy50YXNreWFyZC52MS5EZWxldGVRdWV1ZVJlcXVlc3QaFi5nb29nbGUucHJvdG9idWYuRW1wdHkSQAoKUGF1c2VRdWV1ZRIeLnRhc2t5YXJkLnYxLlBhdXNlUXVldWVSZXF1ZXN0GhIudGFza3lhcmQudjEuUXVldWUSQgoLUmVzdW1lUXVldWUSHy50YXNreWFyZC52MS5SZXN1bWVRdWV1ZVJlcXVlc3QaEi50YXNreWFyZC52MS5RdWV1ZRJQCgtFbnF1ZXVlVGFzaxIfLnRhc2t5YXJkLnYxLkVucXVldWVUYXNrUmVxdWVzdBogLnRhc2t5YXJkLnYxLkVucXVldWVUYXNrUmVzcG9uc2USQQoLRGVxdWV1ZVRhc2sSHy50YXNreWFyZC52MS5EZXF1ZXVlVGFza1JlcXVlc3QaES50YXNreWFyZC52MS5UYXNrEmIKEUJhdGNoRW5xdWV1ZVRhc2tzEiUudGFza3lhcmQudjEuQmF0Y2hFbnF1ZXVlVGFza3NSZXF1ZXN0GiYudGFza3lhcmQudjEuQmF0Y2hFbnF1ZXVlVGFza3NSZXNwb25zZRJiChFCYXRjaERlcXVldWVUYXNrcxIlLnRhc2t5YXJkLnYxLkJhdGNoRGVxdWV1ZVRhc2tzUmVxdWVzdBomLnRhc2t5YXJkLnYxLkJhdGNoRGVxdWV1ZVRhc2tzUmVzcG9uc2USRwoITW92ZVRhc2sSHC50YXNreWFyZC52MS5Nb3ZlVGFza1JlcXVlc3QaHS50YXNreWFyZC52MS5Nb3ZlVGFza1Jlc3BvbnNlEl8KEExpc3RRdWV1ZUVudHJpZXMSJC50YXNreWFyZC52MS5MaXN0UXVldWVFbnRyaWVzUmVxdWVzdBolLnRhc2t5YXJkLnYxLkxpc3RRdWV1ZUVudHJpZXNSZXNwb25zZRJLCg1HZXRRdWV1ZVN0YXRzEiEudGFza3lhcmQudjEuR2V0UXVldWVTdGF0c1JlcXVlc3QaFy50YXNreWFyZC52MS5RdWV1ZVN0YXRzEk0KClB1cmdlUXVldWUSHi50YXNreWFyZC52MS5QdXJnZVF1ZXVlUmVxdWVzdBofLnRhc2t5YXJkLnYxLlB1cmdlUXVldWVSZXNwb25zZWIGcHJvdG8z", [file_google_protobuf_duration, file_google_protobuf_empty, file_google_protobuf_field_mask, file_google_protobuf_timestamp, file_taskyard_v1_task, file_taskyard_v1_task_service]);
+  fileDesc("Ch90YXNreWFyZC92MS9xdWV1ZV9zZXJ2aWNlLnByb3RvEgt0YXNreWFyZC52MSIuCglSYXRlTGltaXQSEgoKcGVyX3NlY29uZBgBIAEoARINCgVidXJzdBgCIAEoBSLKAgoFUXVldWUSDAoEbmFtZRgBIAEoCRITCgtkZXNjcmlwdGlvbhgCIAEoCRIZChFjb25jdXJyZW5jeV9saW1pdBgDIAEoBRIYChBkZWZhdWx0X3ByaW9yaXR5GAQgASgFEg4KBnBhdXNlZBgFIAEoCBIqCgpyYXRlX2xpbWl0GAYgASgLMhYudGFza3lhcmQudjEuUmF0ZUxpbWl0EhQKDGZhaXJuZXNzX2tleRgHIAEoCRIbChN0ZW1wb3JhbF90YXNrX3F1ZXVlGAggASgJEi8KC2NyZWF0ZV90aW1lGAkgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgt1cGRhdGVfdGltZRgKIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASGAoQd29ya2Vyc193YXRjaGluZxgLIAEoBSI3ChJDcmVhdGVRdWV1ZVJlcXVlc3QSIQoFcXVldWUYASABKAsyEi50YXNreWFyZC52MS5RdWV1ZSIfCg9HZXRRdWV1ZVJlcXVlc3QSDAoEbmFtZRgBIAEoCSI6ChFMaXN0UXVldWVzUmVxdWVzdBIRCglwYWdlX3NpemUYASABKAUSEgoKcGFnZV90b2tlbhgCIAEoCSJRChJMaXN0UXVldWVzUmVzcG9uc2USIgoGcXVldWVzGAEgAygLMhIudGFza3lhcmQudjEuUXVldWUSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJImgKElVwZGF0ZVF1ZXVlUmVxdWVzdBIhCgVxdWV1ZRgBIAEoCzISLnRhc2t5YXJkLnYxLlF1ZXVlEi8KC3VwZGF0ZV9tYXNrGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLkZpZWxkTWFzayIxChJEZWxldGVRdWV1ZVJlcXVlc3QSDAoEbmFtZRgBIAEoCRINCgVmb3JjZRgCIAEoCCIhChFQYXVzZVF1ZXVlUmVxdWVzdBIMCgRuYW1lGAEgASgJIiIKElJlc3VtZVF1ZXVlUmVxdWVzdBIMCgRuYW1lGAEgASgJIksKEkVucXVldWVUYXNrUmVxdWVzdBIMCgRuYW1lGAEgASgJEg8KB3Rhc2tfaWQYAiABKAkSFgoOdmVyaWZ5X3dhdGNoZWQYAyABKAgiRwoTRW5xdWV1ZVRhc2tSZXNwb25zZRIfCgR0YXNrGAEgASgLMhEudGFza3lhcmQudjEuVGFzaxIPCgd3YXRjaGVkGAIgASgIIjMKEkRlcXVldWVUYXNrUmVxdWVzdBIMCgRuYW1lGAEgASgJEg8KB3Rhc2tfaWQYAiABKAkigAEKD01vdmVUYXNrUmVxdWVzdBIMCgRuYW1lGAEgASgJEg8KB3Rhc2tfaWQYAiABKAkSJwoIcG9zaXRpb24YAyABKA4yFS50YXNreWFyZC52MS5Qb3NpdGlvbhINCgVjb3VudBgEIAEoBRIWCg5iZWZvcmVfdGFza19pZBgFIAEoCSIkChBNb3ZlVGFza1Jlc3BvbnNlEhAKCHBvc2l0aW9uGAEgASgFIpkBCgpRdWV1ZUVudHJ5Eg8KB3Rhc2tfaWQYASABKAkSEAoIcHJpb3JpdHkYAiABKAUSMAoMZW5xdWV1ZV90aW1lGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIRCgl0YXNrX25hbWUYBCABKAkSEQoJdGFza190eXBlGAUgASgJEhAKCHBvc2l0aW9uGAYgASgFIk4KF0xpc3RRdWV1ZUVudHJpZXNSZXF1ZXN0EgwKBG5hbWUYASABKAkSEQoJcGFnZV9zaXplGAIgASgFEhIKCnBhZ2VfdG9rZW4YAyABKAkiXQoYTGlzdFF1ZXVlRW50cmllc1Jlc3BvbnNlEigKB2VudHJpZXMYASADKAsyFy50YXNreWFyZC52MS5RdWV1ZUVudHJ5EhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSIkChRHZXRRdWV1ZVN0YXRzUmVxdWVzdBIMCgRuYW1lGAEgASgJIrYCCgpRdWV1ZVN0YXRzEgwKBG5hbWUYASABKAkSDgoGcXVldWVkGAIgASgDEg8KB3J1bm5pbmcYAyABKAMSLgoLb2xkZXN0X3dhaXQYBCABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24SLwoMYXZlcmFnZV93YWl0GAUgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uEh0KFWRpc3BhdGNoZWRfcGVyX21pbnV0ZRgGIAEoARIYChB3b3JrZXJzX3dhdGNoaW5nGAcgASgFEi0KB2hpc3RvcnkYCCADKAsyHC50YXNreWFyZC52MS5RdWV1ZVN0YXRzUG9pbnQSMAoIcHJvamVjdHMYCSADKAsyHi50YXNreWFyZC52MS5RdWV1ZVByb2plY3RTaGFyZSKVAQoPUXVldWVTdGF0c1BvaW50Ei4KCnN0YXJ0X3RpbWUYASABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg8KB3N0YXJ0ZWQYAiABKAMSEAoIZmluaXNoZWQYAyABKAMSLwoMYXZlcmFnZV93YWl0GAQgASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uIkUKEVF1ZXVlUHJvamVjdFNoYXJlEg8KB3Byb2plY3QYASABKAkSDwoHcnVubmluZxgCIAEoAxIOCgZxdWV1ZWQYAyABKAMiIQoRUHVyZ2VRdWV1ZVJlcXVlc3QSDAoEbmFtZRgBIAEoCSIqChJQdXJnZVF1ZXVlUmVzcG9uc2USFAoMcHVyZ2VkX2NvdW50GAEgASgDIlIKGEJhdGNoRW5xdWV1ZVRhc2tzUmVxdWVzdBIMCgRuYW1lGAEgASgJEhAKCHRhc2tfaWRzGAIgAygJEhYKDnZlcmlmeV93YXRjaGVkGAMgASgIIlsKGUJhdGNoRW5xdWV1ZVRhc2tzUmVzcG9uc2USLQoHcmVzdWx0cxgBIAMoCzIcLnRhc2t5YXJkLnYxLkJhdGNoVGFza1Jlc3VsdBIPCgd3YXRjaGVkGAIgASgIIjoKGEJhdGNoRGVxdWV1ZVRhc2tzUmVxdWVzdBIMCgRuYW1lGAEgASgJEhAKCHRhc2tfaWRzGAIgAygJIkoKGUJhdGNoRGVxdWV1ZVRhc2tzUmVzcG9uc2USLQoHcmVzdWx0cxgBIAMoCzIcLnRhc2t5YXJkLnYxLkJhdGNoVGFza1Jlc3VsdCqNAQoIUG9zaXRpb24SGAoUUE9TSVRJT05fVU5TUEVDSUZJRUQQABISCg5QT1NJVElPTl9GUk9OVBABEhEKDVBPU0lUSU9OX0JBQ0sQAhIUChBQT1NJVElPTl9GT1JXQVJEEAMSFQoRUE9TSVRJT05fQkFDS1dBUkQQBBITCg9QT1NJVElPTl9CRUZPUkUQBTKUCQoMUXVldWVTZXJ2aWNlEkIKC0NyZWF0ZVF1ZXVlEh8udGFza3lhcmQudjEuQ3JlYXRlUXVldWVSZXF1ZXN0GhIudGFza3lhcmQudjEuUXVldWUSPAoIR2V0UXVldWUSHC50YXNreWFyZC52MS5HZXRRdWV1ZVJlcXVlc3QaEi50YXNreWFyZC52MS5RdWV1ZRJNCgpMaXN0UXVldWVzEh4udGFza3lhcmQudjEuTGlzdFF1ZXVlc1JlcXVlc3QaHy50YXNreWFyZC52MS5MaXN0UXVldWVzUmVzcG9uc2USQgoLVXBkYXRlUXVldWUSHy50YXNreWFyZC52MS5VcGRhdGVRdWV1ZVJlcXVlc3QaEi50YXNreWFyZC52MS5RdWV1ZRJGCgtEZWxldGVRdWV1ZRIfLnRhc2t5YXJkLnYxLkRlbGV0ZVF1ZXVlUmVxdWVzdBoWLmdvb2dsZS5wcm90b2J1Zi5FbXB0eRJACgpQYXVzZVF1ZXVlEh4udGFza3lhcmQudjEuUGF1c2VRdWV1ZVJlcXVlc3QaEi50YXNreWFyZC52MS5RdWV1ZRJCCgtSZXN1bWVRdWV1ZRIfLnRhc2t5YXJkLnYxLlJlc3VtZVF1ZXVlUmVxdWVzdBoSLnRhc2t5YXJkLnYxLlF1ZXVlElAKC0VucXVldWVUYXNrEh8udGFza3lhcmQudjEuRW5xdWV1ZVRhc2tSZXF1ZXN0GiAudGFza3lhcmQudjEuRW5xdWV1ZVRhc2tSZXNwb25zZRJBCgtEZXF1ZXVlVGFzaxIfLnRhc2t5YXJkLnYxLkRlcXVldWVUYXNrUmVxdWVzdBoRLnRhc2t5YXJkLnYxLlRhc2sSYgoRQmF0Y2hFbnF1ZXVlVGFza3MSJS50YXNreWFyZC52MS5CYXRjaEVucXVldWVUYXNrc1JlcXVlc3QaJi50YXNreWFyZC52MS5CYXRjaEVucXVldWVUYXNrc1Jlc3BvbnNlEmIKEUJhdGNoRGVxdWV1ZVRhc2tzEiUudGFza3lhcmQudjEuQmF0Y2hEZXF1ZXVlVGFza3NSZXF1ZXN0GiYudGFza3lhcmQudjEuQmF0Y2hEZXF1ZXVlVGFza3NSZXNwb25zZRJHCghNb3ZlVGFzaxIcLnRhc2t5YXJkLnYxLk1vdmVUYXNrUmVxdWVzdBodLnRhc2t5YXJkLnYxLk1vdmVUYXNrUmVzcG9uc2USXwoQTGlzdFF1ZXVlRW50cmllcxIkLnRhc2t5YXJkLnYxLkxpc3RRdWV1ZUVudHJpZXNSZXF1ZXN0GiUudGFza3lhcmQudjEuTGlzdFF1ZXVlRW50cmllc1Jlc3BvbnNlEksKDUdldFF1ZXVlU3RhdHMSIS50YXNreWFyZC52MS5HZXRRdWV1ZVN0YXRzUmVxdWVzdBoXLnRhc2t5YXJkLnYxLlF1ZXVlU3RhdHMSTQoKUHVyZ2VRdWV1ZRIeLnRhc2t5YXJkLnYxLlB1cmdlUXVldWVSZXF1ZXN0Gh8udGFza3lhcmQudjEuUHVyZ2VRdWV1ZVJlc3BvbnNlYgZwcm90bzM", [file_google_protobuf_duration, file_google_protobuf_empty, file_google_protobuf_field_mask, file_google_protobuf_timestamp, file_taskyard_v1_task, file_taskyard_v1_task_service]);
 
 /**
  * A dispatch rate limit (token bucket).
@@ -694,6 +694,20 @@ export type QueueStats = Message<"taskyard.v1.QueueStats"> & {
    * @generated from field: int32 workers_watching = 7;
    */
   workersWatching: number;
+
+  /**
+   * Per minute over the last hour, oldest first (60 points; minutes with nothing count zero).
+   *
+   * @generated from field: repeated taskyard.v1.QueueStatsPoint history = 8;
+   */
+  history: QueueStatsPoint[];
+
+  /**
+   * Per project (the queue's fairness view): who holds the slots and who waits, most slots first.
+   *
+   * @generated from field: repeated taskyard.v1.QueueProjectShare projects = 9;
+   */
+  projects: QueueProjectShare[];
 };
 
 /**
@@ -702,6 +716,83 @@ export type QueueStats = Message<"taskyard.v1.QueueStats"> & {
  */
 export const QueueStatsSchema: GenMessage<QueueStats> = /*@__PURE__*/
   messageDesc(file_taskyard_v1_queue_service, 19);
+
+/**
+ * One minute of a queue's history.
+ *
+ * @generated from message taskyard.v1.QueueStatsPoint
+ */
+export type QueueStatsPoint = Message<"taskyard.v1.QueueStatsPoint"> & {
+  /**
+   * Start of the minute.
+   *
+   * @generated from field: google.protobuf.Timestamp start_time = 1;
+   */
+  startTime?: Timestamp | undefined;
+
+  /**
+   * Tasks whose handler started in that minute.
+   *
+   * @generated from field: int64 started = 2;
+   */
+  started: bigint;
+
+  /**
+   * Tasks that reached a terminal status in that minute.
+   *
+   * @generated from field: int64 finished = 3;
+   */
+  finished: bigint;
+
+  /**
+   * Average queue wait (queue time → handler start) of the tasks started in that minute.
+   *
+   * @generated from field: google.protobuf.Duration average_wait = 4;
+   */
+  averageWait?: Duration | undefined;
+};
+
+/**
+ * Describes the message taskyard.v1.QueueStatsPoint.
+ * Use `create(QueueStatsPointSchema)` to create a new message.
+ */
+export const QueueStatsPointSchema: GenMessage<QueueStatsPoint> = /*@__PURE__*/
+  messageDesc(file_taskyard_v1_queue_service, 20);
+
+/**
+ * One project's share of a queue.
+ *
+ * @generated from message taskyard.v1.QueueProjectShare
+ */
+export type QueueProjectShare = Message<"taskyard.v1.QueueProjectShare"> & {
+  /**
+   * The project.
+   *
+   * @generated from field: string project = 1;
+   */
+  project: string;
+
+  /**
+   * Its tasks holding slots (RUNNING, CANCELLING, or dispatched and waiting for a worker).
+   *
+   * @generated from field: int64 running = 2;
+   */
+  running: bigint;
+
+  /**
+   * Its tasks waiting in the queue.
+   *
+   * @generated from field: int64 queued = 3;
+   */
+  queued: bigint;
+};
+
+/**
+ * Describes the message taskyard.v1.QueueProjectShare.
+ * Use `create(QueueProjectShareSchema)` to create a new message.
+ */
+export const QueueProjectShareSchema: GenMessage<QueueProjectShare> = /*@__PURE__*/
+  messageDesc(file_taskyard_v1_queue_service, 21);
 
 /**
  * Request of PurgeQueue.
@@ -722,7 +813,7 @@ export type PurgeQueueRequest = Message<"taskyard.v1.PurgeQueueRequest"> & {
  * Use `create(PurgeQueueRequestSchema)` to create a new message.
  */
 export const PurgeQueueRequestSchema: GenMessage<PurgeQueueRequest> = /*@__PURE__*/
-  messageDesc(file_taskyard_v1_queue_service, 20);
+  messageDesc(file_taskyard_v1_queue_service, 22);
 
 /**
  * Response of PurgeQueue.
@@ -743,7 +834,7 @@ export type PurgeQueueResponse = Message<"taskyard.v1.PurgeQueueResponse"> & {
  * Use `create(PurgeQueueResponseSchema)` to create a new message.
  */
 export const PurgeQueueResponseSchema: GenMessage<PurgeQueueResponse> = /*@__PURE__*/
-  messageDesc(file_taskyard_v1_queue_service, 21);
+  messageDesc(file_taskyard_v1_queue_service, 23);
 
 /**
  * Request of BatchEnqueueTasks.
@@ -778,7 +869,7 @@ export type BatchEnqueueTasksRequest = Message<"taskyard.v1.BatchEnqueueTasksReq
  * Use `create(BatchEnqueueTasksRequestSchema)` to create a new message.
  */
 export const BatchEnqueueTasksRequestSchema: GenMessage<BatchEnqueueTasksRequest> = /*@__PURE__*/
-  messageDesc(file_taskyard_v1_queue_service, 22);
+  messageDesc(file_taskyard_v1_queue_service, 24);
 
 /**
  * Response of BatchEnqueueTasks.
@@ -806,7 +897,7 @@ export type BatchEnqueueTasksResponse = Message<"taskyard.v1.BatchEnqueueTasksRe
  * Use `create(BatchEnqueueTasksResponseSchema)` to create a new message.
  */
 export const BatchEnqueueTasksResponseSchema: GenMessage<BatchEnqueueTasksResponse> = /*@__PURE__*/
-  messageDesc(file_taskyard_v1_queue_service, 23);
+  messageDesc(file_taskyard_v1_queue_service, 25);
 
 /**
  * Request of BatchDequeueTasks.
@@ -834,7 +925,7 @@ export type BatchDequeueTasksRequest = Message<"taskyard.v1.BatchDequeueTasksReq
  * Use `create(BatchDequeueTasksRequestSchema)` to create a new message.
  */
 export const BatchDequeueTasksRequestSchema: GenMessage<BatchDequeueTasksRequest> = /*@__PURE__*/
-  messageDesc(file_taskyard_v1_queue_service, 24);
+  messageDesc(file_taskyard_v1_queue_service, 26);
 
 /**
  * Response of BatchDequeueTasks.
@@ -855,7 +946,7 @@ export type BatchDequeueTasksResponse = Message<"taskyard.v1.BatchDequeueTasksRe
  * Use `create(BatchDequeueTasksResponseSchema)` to create a new message.
  */
 export const BatchDequeueTasksResponseSchema: GenMessage<BatchDequeueTasksResponse> = /*@__PURE__*/
-  messageDesc(file_taskyard_v1_queue_service, 25);
+  messageDesc(file_taskyard_v1_queue_service, 27);
 
 /**
  * Where MoveTask puts a task.

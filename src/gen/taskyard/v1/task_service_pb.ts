@@ -16,7 +16,7 @@ import type { JsonObject, Message } from "@bufbuild/protobuf";
  * Describes the file taskyard/v1/task_service.proto.
  */
 export const file_taskyard_v1_task_service: GenFile = /*@__PURE__*/
-  fileDesc("Ch50YXNreWFyZC92MS90YXNrX3NlcnZpY2UucHJvdG8SC3Rhc2t5YXJkLnYxIn0KEUNyZWF0ZVRhc2tSZXF1ZXN0Eh8KBHRhc2sYASABKAsyES50YXNreWFyZC52MS5UYXNrEhIKCnJlcXVlc3RfaWQYAiABKAkSFQoNdmFsaWRhdGVfb25seRgDIAEoCBISCgVzdGFydBgEIAEoCEgAiAEBQggKBl9zdGFydCJiChdCYXRjaENyZWF0ZVRhc2tzUmVxdWVzdBIwCghyZXF1ZXN0cxgBIAMoCzIeLnRhc2t5YXJkLnYxLkNyZWF0ZVRhc2tSZXF1ZXN0EhUKDXZhbGlkYXRlX29ubHkYAiABKAgiPAoYQmF0Y2hDcmVhdGVUYXNrc1Jlc3BvbnNlEiAKBXRhc2tzGAEgAygLMhEudGFza3lhcmQudjEuVGFzayIcCg5HZXRUYXNrUmVxdWVzdBIKCgJpZBgBIAEoCSIjChRCYXRjaEdldFRhc2tzUmVxdWVzdBILCgNpZHMYASADKAkiOQoVQmF0Y2hHZXRUYXNrc1Jlc3BvbnNlEiAKBXRhc2tzGAEgAygLMhEudGFza3lhcmQudjEuVGFzayJpCglUaW1lUmFuZ2USLgoKc3RhcnRfdGltZRgBIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLAoIZW5kX3RpbWUYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIrQEChBMaXN0VGFza3NSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJEgwKBHBhZ2UYAyABKAUSDgoGZmlsdGVyGAQgASgJEhAKCG9yZGVyX2J5GAUgASgJEg8KB3Byb2plY3QYBiABKAkSDAoEdHlwZRgHIAEoCRIpCghzdGF0dXNlcxgIIAMoDjIXLnRhc2t5YXJkLnYxLlRhc2tTdGF0dXMSDQoFcXVldWUYCSABKAkSEgoKY3JlYXRlZF9ieRgKIAEoCRIMCgR0YWdzGAsgAygJEjkKBmxhYmVscxgMIAMoCzIpLnRhc2t5YXJkLnYxLkxpc3RUYXNrc1JlcXVlc3QuTGFiZWxzRW50cnkSEQoJcGFyZW50X2lkGA0gASgJEisKC2NyZWF0ZV90aW1lGA4gASgLMhYudGFza3lhcmQudjEuVGltZVJhbmdlEioKCnN0YXJ0X3RpbWUYDyABKAsyFi50YXNreWFyZC52MS5UaW1lUmFuZ2USKAoIZW5kX3RpbWUYECABKAsyFi50YXNreWFyZC52MS5UaW1lUmFuZ2USDgoGc2VhcmNoGBEgASgJEhgKEGluY2x1ZGVfYXJjaGl2ZWQYEiABKAgSFgoOaW5jbHVkZV9wdWJsaWMYEyABKAgSDAoEc2tpcBgUIAEoBRotCgtMYWJlbHNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBImIKEUxpc3RUYXNrc1Jlc3BvbnNlEiAKBXRhc2tzGAEgAygLMhEudGFza3lhcmQudjEuVGFzaxIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkSEgoKdG90YWxfc2l6ZRgDIAEoBSI9ChRMaXN0VGFza1R5cGVzUmVxdWVzdBIRCglwYWdlX3NpemUYASABKAUSEgoKcGFnZV90b2tlbhgCIAEoCSJbChVMaXN0VGFza1R5cGVzUmVzcG9uc2USKQoKdGFza190eXBlcxgBIAMoCzIVLnRhc2t5YXJkLnYxLlRhc2tUeXBlEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSKIAQobR2V0VGFza0ZpbHRlck9wdGlvbnNSZXF1ZXN0EisKC2NyZWF0ZV90aW1lGAEgASgLMhYudGFza3lhcmQudjEuVGltZVJhbmdlEhgKEGluY2x1ZGVfYXJjaGl2ZWQYAiABKAgSDgoGZmlsdGVyGAMgASgJEhIKCmxhYmVsX2tleXMYBCADKAkiLAoMRmlsdGVyT3B0aW9uEg0KBXZhbHVlGAEgASgJEg0KBWNvdW50GAIgASgDItYCChxHZXRUYXNrRmlsdGVyT3B0aW9uc1Jlc3BvbnNlEisKCHByb2plY3RzGAEgAygLMhkudGFza3lhcmQudjEuRmlsdGVyT3B0aW9uEigKBXR5cGVzGAIgAygLMhkudGFza3lhcmQudjEuRmlsdGVyT3B0aW9uEikKBnF1ZXVlcxgDIAMoCzIZLnRhc2t5YXJkLnYxLkZpbHRlck9wdGlvbhItCgpjcmVhdGVkX2J5GAQgAygLMhkudGFza3lhcmQudjEuRmlsdGVyT3B0aW9uEicKBHRhZ3MYBSADKAsyGS50YXNreWFyZC52MS5GaWx0ZXJPcHRpb24SKwoIc3RhdHVzZXMYBiADKAsyGS50YXNreWFyZC52MS5GaWx0ZXJPcHRpb24SLwoGbGFiZWxzGAcgAygLMh8udGFza3lhcmQudjEuTGFiZWxGaWx0ZXJPcHRpb25zIkwKEkxhYmVsRmlsdGVyT3B0aW9ucxILCgNrZXkYASABKAkSKQoGdmFsdWVzGAIgAygLMhkudGFza3lhcmQudjEuRmlsdGVyT3B0aW9uInQKEVVwZGF0ZVRhc2tSZXF1ZXN0Eh8KBHRhc2sYASABKAsyES50YXNreWFyZC52MS5UYXNrEi8KC3VwZGF0ZV9tYXNrGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLkZpZWxkTWFzaxINCgVmb3JjZRgDIAEoCCI+ChFDYW5jZWxUYXNrUmVxdWVzdBIKCgJpZBgBIAEoCRIOCgZyZWFzb24YAiABKAkSDQoFZm9yY2UYAyABKAgiPQoQUmV0cnlUYXNrUmVxdWVzdBIKCgJpZBgBIAEoCRIOCgZyZWFzb24YAiABKAkSDQoFZm9yY2UYAyABKAgiPQoQUmVzZXRUYXNrUmVxdWVzdBIKCgJpZBgBIAEoCRIOCgZyZWFzb24YAiABKAkSDQoFZm9yY2UYAyABKAgi0wIKDVRhc2tPdmVycmlkZXMSEQoEbmFtZRgBIAEoCUgAiAEBEicKBnBhcmFtcxgCIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSNgoGbGFiZWxzGAMgAygLMiYudGFza3lhcmQudjEuVGFza092ZXJyaWRlcy5MYWJlbHNFbnRyeRIMCgR0YWdzGAQgAygJEhQKB3Byb2plY3QYBSABKAlIAYgBARISCgVxdWV1ZRgGIAEoCUgCiAEBEhYKCXBhcmVudF9pZBgHIAEoCUgDiAEBEhUKCHByaW9yaXR5GAggASgFSASIAQEaLQoLTGFiZWxzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4AUIHCgVfbmFtZUIKCghfcHJvamVjdEIICgZfcXVldWVCDAoKX3BhcmVudF9pZEILCglfcHJpb3JpdHkifwoQQ2xvbmVUYXNrUmVxdWVzdBIKCgJpZBgBIAEoCRItCglvdmVycmlkZXMYAiABKAsyGi50YXNreWFyZC52MS5UYXNrT3ZlcnJpZGVzEhIKBXN0YXJ0GAMgASgISACIAQESEgoKcmVxdWVzdF9pZBgEIAEoCUIICgZfc3RhcnQiLgoRRGVsZXRlVGFza1JlcXVlc3QSCgoCaWQYASABKAkSDQoFZm9yY2UYAiABKAgiIAoSQXJjaGl2ZVRhc2tSZXF1ZXN0EgoKAmlkGAEgASgJIiIKFFVuYXJjaGl2ZVRhc2tSZXF1ZXN0EgoKAmlkGAEgASgJIiAKElB1Ymxpc2hUYXNrUmVxdWVzdBIKCgJpZBgBIAEoCSJKChVMaXN0VGFza0V2ZW50c1JlcXVlc3QSCgoCaWQYASABKAkSEQoJcGFnZV9zaXplGAIgASgFEhIKCnBhZ2VfdG9rZW4YAyABKAkiWQoWTGlzdFRhc2tFdmVudHNSZXNwb25zZRImCgZldmVudHMYASADKAsyFi50YXNreWFyZC52MS5UYXNrRXZlbnQSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIh4KEFdhdGNoVGFza1JlcXVlc3QSCgoCaWQYASABKAkiSQoPV2FpdFRhc2tSZXF1ZXN0EgoKAmlkGAEgASgJEioKB3RpbWVvdXQYAiABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24iVAoPQmF0Y2hUYXNrUmVzdWx0EgoKAmlkGAEgASgJEgoKAm9rGAIgASgIEhIKCmVycm9yX2NvZGUYAyABKAkSFQoNZXJyb3JfbWVzc2FnZRgEIAEoCSJGChdCYXRjaENhbmNlbFRhc2tzUmVxdWVzdBILCgNpZHMYASADKAkSDgoGZmlsdGVyGAIgASgJEg4KBnJlYXNvbhgDIAEoCSJJChhCYXRjaENhbmNlbFRhc2tzUmVzcG9uc2USLQoHcmVzdWx0cxgBIAMoCzIcLnRhc2t5YXJkLnYxLkJhdGNoVGFza1Jlc3VsdCJFChZCYXRjaFJldHJ5VGFza3NSZXF1ZXN0EgsKA2lkcxgBIAMoCRIOCgZmaWx0ZXIYAiABKAkSDgoGcmVhc29uGAMgASgJIkgKF0JhdGNoUmV0cnlUYXNrc1Jlc3BvbnNlEi0KB3Jlc3VsdHMYASADKAsyHC50YXNreWFyZC52MS5CYXRjaFRhc2tSZXN1bHQiNwoYQmF0Y2hBcmNoaXZlVGFza3NSZXF1ZXN0EgsKA2lkcxgBIAMoCRIOCgZmaWx0ZXIYAiABKAkiSgoZQmF0Y2hBcmNoaXZlVGFza3NSZXNwb25zZRItCgdyZXN1bHRzGAEgAygLMhwudGFza3lhcmQudjEuQmF0Y2hUYXNrUmVzdWx0IjkKGkJhdGNoVW5hcmNoaXZlVGFza3NSZXF1ZXN0EgsKA2lkcxgBIAMoCRIOCgZmaWx0ZXIYAiABKAkiTAobQmF0Y2hVbmFyY2hpdmVUYXNrc1Jlc3BvbnNlEi0KB3Jlc3VsdHMYASADKAsyHC50YXNreWFyZC52MS5CYXRjaFRhc2tSZXN1bHQiRQoXQmF0Y2hEZWxldGVUYXNrc1JlcXVlc3QSCwoDaWRzGAEgAygJEg4KBmZpbHRlchgCIAEoCRINCgVmb3JjZRgDIAEoCCJJChhCYXRjaERlbGV0ZVRhc2tzUmVzcG9uc2USLQoHcmVzdWx0cxgBIAMoCzIcLnRhc2t5YXJkLnYxLkJhdGNoVGFza1Jlc3VsdCJgChpCYXRjaFVwZGF0ZVRhc2tUYWdzUmVxdWVzdBILCgNpZHMYASADKAkSDgoGZmlsdGVyGAIgASgJEhAKCGFkZF90YWdzGAMgAygJEhMKC3JlbW92ZV90YWdzGAQgAygJIkwKG0JhdGNoVXBkYXRlVGFza1RhZ3NSZXNwb25zZRItCgdyZXN1bHRzGAEgAygLMhwudGFza3lhcmQudjEuQmF0Y2hUYXNrUmVzdWx0Ik4KHkJhdGNoTW92ZVRhc2tzVG9Qcm9qZWN0UmVxdWVzdBILCgNpZHMYASADKAkSDgoGZmlsdGVyGAIgASgJEg8KB3Byb2plY3QYAyABKAkiUAofQmF0Y2hNb3ZlVGFza3NUb1Byb2plY3RSZXNwb25zZRItCgdyZXN1bHRzGAEgAygLMhwudGFza3lhcmQudjEuQmF0Y2hUYXNrUmVzdWx0Im0KHUJhdGNoU2V0VGFza1Zpc2liaWxpdHlSZXF1ZXN0EgsKA2lkcxgBIAMoCRIOCgZmaWx0ZXIYAiABKAkSLwoKdmlzaWJpbGl0eRgDIAEoDjIbLnRhc2t5YXJkLnYxLlRhc2tWaXNpYmlsaXR5Ik8KHkJhdGNoU2V0VGFza1Zpc2liaWxpdHlSZXNwb25zZRItCgdyZXN1bHRzGAEgAygLMhwudGFza3lhcmQudjEuQmF0Y2hUYXNrUmVzdWx0IjcKGEJhdGNoUHVibGlzaFRhc2tzUmVxdWVzdBILCgNpZHMYASADKAkSDgoGZmlsdGVyGAIgASgJIkoKGUJhdGNoUHVibGlzaFRhc2tzUmVzcG9uc2USLQoHcmVzdWx0cxgBIAMoCzIcLnRhc2t5YXJkLnYxLkJhdGNoVGFza1Jlc3VsdCJUChZCYXRjaFJlc2V0VGFza3NSZXF1ZXN0EgsKA2lkcxgBIAMoCRIOCgZmaWx0ZXIYAiABKAkSDgoGcmVhc29uGAMgASgJEg0KBWZvcmNlGAQgASgIIkgKF0JhdGNoUmVzZXRUYXNrc1Jlc3BvbnNlEi0KB3Jlc3VsdHMYASADKAsyHC50YXNreWFyZC52MS5CYXRjaFRhc2tSZXN1bHQiSwoXQmF0Y2hVcGRhdGVUYXNrc1JlcXVlc3QSMAoIcmVxdWVzdHMYASADKAsyHi50YXNreWFyZC52MS5VcGRhdGVUYXNrUmVxdWVzdCJJChhCYXRjaFVwZGF0ZVRhc2tzUmVzcG9uc2USLQoHcmVzdWx0cxgBIAMoCzIcLnRhc2t5YXJkLnYxLkJhdGNoVGFza1Jlc3VsdDLiEwoLVGFza1NlcnZpY2USPwoKQ3JlYXRlVGFzaxIeLnRhc2t5YXJkLnYxLkNyZWF0ZVRhc2tSZXF1ZXN0GhEudGFza3lhcmQudjEuVGFzaxJfChBCYXRjaENyZWF0ZVRhc2tzEiQudGFza3lhcmQudjEuQmF0Y2hDcmVhdGVUYXNrc1JlcXVlc3QaJS50YXNreWFyZC52MS5CYXRjaENyZWF0ZVRhc2tzUmVzcG9uc2USOQoHR2V0VGFzaxIbLnRhc2t5YXJkLnYxLkdldFRhc2tSZXF1ZXN0GhEudGFza3lhcmQudjEuVGFzaxJWCg1CYXRjaEdldFRhc2tzEiEudGFza3lhcmQudjEuQmF0Y2hHZXRUYXNrc1JlcXVlc3QaIi50YXNreWFyZC52MS5CYXRjaEdldFRhc2tzUmVzcG9uc2USSgoJTGlzdFRhc2tzEh0udGFza3lhcmQudjEuTGlzdFRhc2tzUmVxdWVzdBoeLnRhc2t5YXJkLnYxLkxpc3RUYXNrc1Jlc3BvbnNlEmsKFEdldFRhc2tGaWx0ZXJPcHRpb25zEigudGFza3lhcmQudjEuR2V0VGFza0ZpbHRlck9wdGlvbnNSZXF1ZXN0GikudGFza3lhcmQudjEuR2V0VGFza0ZpbHRlck9wdGlvbnNSZXNwb25zZRJWCg1MaXN0VGFza1R5cGVzEiEudGFza3lhcmQudjEuTGlzdFRhc2tUeXBlc1JlcXVlc3QaIi50YXNreWFyZC52MS5MaXN0VGFza1R5cGVzUmVzcG9uc2USPwoKVXBkYXRlVGFzaxIeLnRhc2t5YXJkLnYxLlVwZGF0ZVRhc2tSZXF1ZXN0GhEudGFza3lhcmQudjEuVGFzaxI/CgpDYW5jZWxUYXNrEh4udGFza3lhcmQudjEuQ2FuY2VsVGFza1JlcXVlc3QaES50YXNreWFyZC52MS5UYXNrEj0KCVJldHJ5VGFzaxIdLnRhc2t5YXJkLnYxLlJldHJ5VGFza1JlcXVlc3QaES50YXNreWFyZC52MS5UYXNrEj0KCVJlc2V0VGFzaxIdLnRhc2t5YXJkLnYxLlJlc2V0VGFza1JlcXVlc3QaES50YXNreWFyZC52MS5UYXNrEj0KCUNsb25lVGFzaxIdLnRhc2t5YXJkLnYxLkNsb25lVGFza1JlcXVlc3QaES50YXNreWFyZC52MS5UYXNrEkQKCkRlbGV0ZVRhc2sSHi50YXNreWFyZC52MS5EZWxldGVUYXNrUmVxdWVzdBoWLmdvb2dsZS5wcm90b2J1Zi5FbXB0eRJBCgtBcmNoaXZlVGFzaxIfLnRhc2t5YXJkLnYxLkFyY2hpdmVUYXNrUmVxdWVzdBoRLnRhc2t5YXJkLnYxLlRhc2sSRQoNVW5hcmNoaXZlVGFzaxIhLnRhc2t5YXJkLnYxLlVuYXJjaGl2ZVRhc2tSZXF1ZXN0GhEudGFza3lhcmQudjEuVGFzaxJBCgtQdWJsaXNoVGFzaxIfLnRhc2t5YXJkLnYxLlB1Ymxpc2hUYXNrUmVxdWVzdBoRLnRhc2t5YXJkLnYxLlRhc2sSWQoOTGlzdFRhc2tFdmVudHMSIi50YXNreWFyZC52MS5MaXN0VGFza0V2ZW50c1JlcXVlc3QaIy50YXNreWFyZC52MS5MaXN0VGFza0V2ZW50c1Jlc3BvbnNlEj8KCVdhdGNoVGFzaxIdLnRhc2t5YXJkLnYxLldhdGNoVGFza1JlcXVlc3QaES50YXNreWFyZC52MS5UYXNrMAESOwoIV2FpdFRhc2sSHC50YXNreWFyZC52MS5XYWl0VGFza1JlcXVlc3QaES50YXNreWFyZC52MS5UYXNrEl8KEEJhdGNoQ2FuY2VsVGFza3MSJC50YXNreWFyZC52MS5CYXRjaENhbmNlbFRhc2tzUmVxdWVzdBolLnRhc2t5YXJkLnYxLkJhdGNoQ2FuY2VsVGFza3NSZXNwb25zZRJcCg9CYXRjaFJldHJ5VGFza3MSIy50YXNreWFyZC52MS5CYXRjaFJldHJ5VGFza3NSZXF1ZXN0GiQudGFza3lhcmQudjEuQmF0Y2hSZXRyeVRhc2tzUmVzcG9uc2USYgoRQmF0Y2hBcmNoaXZlVGFza3MSJS50YXNreWFyZC52MS5CYXRjaEFyY2hpdmVUYXNrc1JlcXVlc3QaJi50YXNreWFyZC52MS5CYXRjaEFyY2hpdmVUYXNrc1Jlc3BvbnNlEmgKE0JhdGNoVW5hcmNoaXZlVGFza3MSJy50YXNreWFyZC52MS5CYXRjaFVuYXJjaGl2ZVRhc2tzUmVxdWVzdBooLnRhc2t5YXJkLnYxLkJhdGNoVW5hcmNoaXZlVGFza3NSZXNwb25zZRJfChBCYXRjaERlbGV0ZVRhc2tzEiQudGFza3lhcmQudjEuQmF0Y2hEZWxldGVUYXNrc1JlcXVlc3QaJS50YXNreWFyZC52MS5CYXRjaERlbGV0ZVRhc2tzUmVzcG9uc2USaAoTQmF0Y2hVcGRhdGVUYXNrVGFncxInLnRhc2t5YXJkLnYxLkJhdGNoVXBkYXRlVGFza1RhZ3NSZXF1ZXN0GigudGFza3lhcmQudjEuQmF0Y2hVcGRhdGVUYXNrVGFnc1Jlc3BvbnNlEnQKF0JhdGNoTW92ZVRhc2tzVG9Qcm9qZWN0EisudGFza3lhcmQudjEuQmF0Y2hNb3ZlVGFza3NUb1Byb2plY3RSZXF1ZXN0GiwudGFza3lhcmQudjEuQmF0Y2hNb3ZlVGFza3NUb1Byb2plY3RSZXNwb25zZRJxChZCYXRjaFNldFRhc2tWaXNpYmlsaXR5EioudGFza3lhcmQudjEuQmF0Y2hTZXRUYXNrVmlzaWJpbGl0eVJlcXVlc3QaKy50YXNreWFyZC52MS5CYXRjaFNldFRhc2tWaXNpYmlsaXR5UmVzcG9uc2USXwoQQmF0Y2hVcGRhdGVUYXNrcxIkLnRhc2t5YXJkLnYxLkJhdGNoVXBkYXRlVGFza3NSZXF1ZXN0GiUudGFza3lhcmQudjEuQmF0Y2hVcGRhdGVUYXNrc1Jlc3BvbnNlEmIKEUJhdGNoUHVibGlzaFRhc2tzEiUudGFza3lhcmQudjEuQmF0Y2hQdWJsaXNoVGFza3NSZXF1ZXN0GiYudGFza3lhcmQudjEuQmF0Y2hQdWJsaXNoVGFza3NSZXNwb25zZRJcCg9CYXRjaFJlc2V0VGFza3MSIy50YXNreWFyZC52MS5CYXRjaFJlc2V0VGFza3NSZXF1ZXN0GiQudGFza3lhcmQudjEuQmF0Y2hSZXNldFRhc2tzUmVzcG9uc2ViBnByb3RvMw", [file_google_protobuf_duration, file_google_protobuf_empty, file_google_protobuf_field_mask, file_google_protobuf_struct, file_google_protobuf_timestamp, file_taskyard_v1_task, file_taskyard_v1_worker_service]);
+  fileDesc("Ch50YXNreWFyZC92MS90YXNrX3NlcnZpY2UucHJvdG8SC3Rhc2t5YXJkLnYxIn0KEUNyZWF0ZVRhc2tSZXF1ZXN0Eh8KBHRhc2sYASABKAsyES50YXNreWFyZC52MS5UYXNrEhIKCnJlcXVlc3RfaWQYAiABKAkSFQoNdmFsaWRhdGVfb25seRgDIAEoCBISCgVzdGFydBgEIAEoCEgAiAEBQggKBl9zdGFydCJiChdCYXRjaENyZWF0ZVRhc2tzUmVxdWVzdBIwCghyZXF1ZXN0cxgBIAMoCzIeLnRhc2t5YXJkLnYxLkNyZWF0ZVRhc2tSZXF1ZXN0EhUKDXZhbGlkYXRlX29ubHkYAiABKAgiPAoYQmF0Y2hDcmVhdGVUYXNrc1Jlc3BvbnNlEiAKBXRhc2tzGAEgAygLMhEudGFza3lhcmQudjEuVGFzayIcCg5HZXRUYXNrUmVxdWVzdBIKCgJpZBgBIAEoCSIjChRCYXRjaEdldFRhc2tzUmVxdWVzdBILCgNpZHMYASADKAkiOQoVQmF0Y2hHZXRUYXNrc1Jlc3BvbnNlEiAKBXRhc2tzGAEgAygLMhEudGFza3lhcmQudjEuVGFzayJpCglUaW1lUmFuZ2USLgoKc3RhcnRfdGltZRgBIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLAoIZW5kX3RpbWUYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIrQEChBMaXN0VGFza3NSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJEgwKBHBhZ2UYAyABKAUSDgoGZmlsdGVyGAQgASgJEhAKCG9yZGVyX2J5GAUgASgJEg8KB3Byb2plY3QYBiABKAkSDAoEdHlwZRgHIAEoCRIpCghzdGF0dXNlcxgIIAMoDjIXLnRhc2t5YXJkLnYxLlRhc2tTdGF0dXMSDQoFcXVldWUYCSABKAkSEgoKY3JlYXRlZF9ieRgKIAEoCRIMCgR0YWdzGAsgAygJEjkKBmxhYmVscxgMIAMoCzIpLnRhc2t5YXJkLnYxLkxpc3RUYXNrc1JlcXVlc3QuTGFiZWxzRW50cnkSEQoJcGFyZW50X2lkGA0gASgJEisKC2NyZWF0ZV90aW1lGA4gASgLMhYudGFza3lhcmQudjEuVGltZVJhbmdlEioKCnN0YXJ0X3RpbWUYDyABKAsyFi50YXNreWFyZC52MS5UaW1lUmFuZ2USKAoIZW5kX3RpbWUYECABKAsyFi50YXNreWFyZC52MS5UaW1lUmFuZ2USDgoGc2VhcmNoGBEgASgJEhgKEGluY2x1ZGVfYXJjaGl2ZWQYEiABKAgSFgoOaW5jbHVkZV9wdWJsaWMYEyABKAgSDAoEc2tpcBgUIAEoBRotCgtMYWJlbHNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBImIKEUxpc3RUYXNrc1Jlc3BvbnNlEiAKBXRhc2tzGAEgAygLMhEudGFza3lhcmQudjEuVGFzaxIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkSEgoKdG90YWxfc2l6ZRgDIAEoBSI9ChRMaXN0VGFza1R5cGVzUmVxdWVzdBIRCglwYWdlX3NpemUYASABKAUSEgoKcGFnZV90b2tlbhgCIAEoCSJbChVMaXN0VGFza1R5cGVzUmVzcG9uc2USKQoKdGFza190eXBlcxgBIAMoCzIVLnRhc2t5YXJkLnYxLlRhc2tUeXBlEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSKIAQobR2V0VGFza0ZpbHRlck9wdGlvbnNSZXF1ZXN0EisKC2NyZWF0ZV90aW1lGAEgASgLMhYudGFza3lhcmQudjEuVGltZVJhbmdlEhgKEGluY2x1ZGVfYXJjaGl2ZWQYAiABKAgSDgoGZmlsdGVyGAMgASgJEhIKCmxhYmVsX2tleXMYBCADKAkiLAoMRmlsdGVyT3B0aW9uEg0KBXZhbHVlGAEgASgJEg0KBWNvdW50GAIgASgDItYCChxHZXRUYXNrRmlsdGVyT3B0aW9uc1Jlc3BvbnNlEisKCHByb2plY3RzGAEgAygLMhkudGFza3lhcmQudjEuRmlsdGVyT3B0aW9uEigKBXR5cGVzGAIgAygLMhkudGFza3lhcmQudjEuRmlsdGVyT3B0aW9uEikKBnF1ZXVlcxgDIAMoCzIZLnRhc2t5YXJkLnYxLkZpbHRlck9wdGlvbhItCgpjcmVhdGVkX2J5GAQgAygLMhkudGFza3lhcmQudjEuRmlsdGVyT3B0aW9uEicKBHRhZ3MYBSADKAsyGS50YXNreWFyZC52MS5GaWx0ZXJPcHRpb24SKwoIc3RhdHVzZXMYBiADKAsyGS50YXNreWFyZC52MS5GaWx0ZXJPcHRpb24SLwoGbGFiZWxzGAcgAygLMh8udGFza3lhcmQudjEuTGFiZWxGaWx0ZXJPcHRpb25zIkwKEkxhYmVsRmlsdGVyT3B0aW9ucxILCgNrZXkYASABKAkSKQoGdmFsdWVzGAIgAygLMhkudGFza3lhcmQudjEuRmlsdGVyT3B0aW9uInQKEVVwZGF0ZVRhc2tSZXF1ZXN0Eh8KBHRhc2sYASABKAsyES50YXNreWFyZC52MS5UYXNrEi8KC3VwZGF0ZV9tYXNrGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLkZpZWxkTWFzaxINCgVmb3JjZRgDIAEoCCI+ChFDYW5jZWxUYXNrUmVxdWVzdBIKCgJpZBgBIAEoCRIOCgZyZWFzb24YAiABKAkSDQoFZm9yY2UYAyABKAgiWAoQUmV0cnlUYXNrUmVxdWVzdBIKCgJpZBgBIAEoCRIOCgZyZWFzb24YAiABKAkSDQoFZm9yY2UYAyABKAgSGQoRZmFpbGVkX2l0ZW1zX29ubHkYBCABKAgiPQoQUmVzZXRUYXNrUmVxdWVzdBIKCgJpZBgBIAEoCRIOCgZyZWFzb24YAiABKAkSDQoFZm9yY2UYAyABKAgi0wIKDVRhc2tPdmVycmlkZXMSEQoEbmFtZRgBIAEoCUgAiAEBEicKBnBhcmFtcxgCIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSNgoGbGFiZWxzGAMgAygLMiYudGFza3lhcmQudjEuVGFza092ZXJyaWRlcy5MYWJlbHNFbnRyeRIMCgR0YWdzGAQgAygJEhQKB3Byb2plY3QYBSABKAlIAYgBARISCgVxdWV1ZRgGIAEoCUgCiAEBEhYKCXBhcmVudF9pZBgHIAEoCUgDiAEBEhUKCHByaW9yaXR5GAggASgFSASIAQEaLQoLTGFiZWxzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4AUIHCgVfbmFtZUIKCghfcHJvamVjdEIICgZfcXVldWVCDAoKX3BhcmVudF9pZEILCglfcHJpb3JpdHkifwoQQ2xvbmVUYXNrUmVxdWVzdBIKCgJpZBgBIAEoCRItCglvdmVycmlkZXMYAiABKAsyGi50YXNreWFyZC52MS5UYXNrT3ZlcnJpZGVzEhIKBXN0YXJ0GAMgASgISACIAQESEgoKcmVxdWVzdF9pZBgEIAEoCUIICgZfc3RhcnQiLgoRRGVsZXRlVGFza1JlcXVlc3QSCgoCaWQYASABKAkSDQoFZm9yY2UYAiABKAgiIAoSQXJjaGl2ZVRhc2tSZXF1ZXN0EgoKAmlkGAEgASgJIiIKFFVuYXJjaGl2ZVRhc2tSZXF1ZXN0EgoKAmlkGAEgASgJIiAKElB1Ymxpc2hUYXNrUmVxdWVzdBIKCgJpZBgBIAEoCSJKChVMaXN0VGFza0V2ZW50c1JlcXVlc3QSCgoCaWQYASABKAkSEQoJcGFnZV9zaXplGAIgASgFEhIKCnBhZ2VfdG9rZW4YAyABKAkiWQoWTGlzdFRhc2tFdmVudHNSZXNwb25zZRImCgZldmVudHMYASADKAsyFi50YXNreWFyZC52MS5UYXNrRXZlbnQSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIh4KEFdhdGNoVGFza1JlcXVlc3QSCgoCaWQYASABKAkiSQoPV2FpdFRhc2tSZXF1ZXN0EgoKAmlkGAEgASgJEioKB3RpbWVvdXQYAiABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24iaQoPQmF0Y2hUYXNrUmVzdWx0EgoKAmlkGAEgASgJEgoKAm9rGAIgASgIEhIKCmVycm9yX2NvZGUYAyABKAkSFQoNZXJyb3JfbWVzc2FnZRgEIAEoCRITCgtuZXdfdGFza19pZBgFIAEoCSJGChdCYXRjaENhbmNlbFRhc2tzUmVxdWVzdBILCgNpZHMYASADKAkSDgoGZmlsdGVyGAIgASgJEg4KBnJlYXNvbhgDIAEoCSJJChhCYXRjaENhbmNlbFRhc2tzUmVzcG9uc2USLQoHcmVzdWx0cxgBIAMoCzIcLnRhc2t5YXJkLnYxLkJhdGNoVGFza1Jlc3VsdCJgChZCYXRjaFJldHJ5VGFza3NSZXF1ZXN0EgsKA2lkcxgBIAMoCRIOCgZmaWx0ZXIYAiABKAkSDgoGcmVhc29uGAMgASgJEhkKEWZhaWxlZF9pdGVtc19vbmx5GAQgASgIIkgKF0JhdGNoUmV0cnlUYXNrc1Jlc3BvbnNlEi0KB3Jlc3VsdHMYASADKAsyHC50YXNreWFyZC52MS5CYXRjaFRhc2tSZXN1bHQiNwoYQmF0Y2hBcmNoaXZlVGFza3NSZXF1ZXN0EgsKA2lkcxgBIAMoCRIOCgZmaWx0ZXIYAiABKAkiSgoZQmF0Y2hBcmNoaXZlVGFza3NSZXNwb25zZRItCgdyZXN1bHRzGAEgAygLMhwudGFza3lhcmQudjEuQmF0Y2hUYXNrUmVzdWx0IjkKGkJhdGNoVW5hcmNoaXZlVGFza3NSZXF1ZXN0EgsKA2lkcxgBIAMoCRIOCgZmaWx0ZXIYAiABKAkiTAobQmF0Y2hVbmFyY2hpdmVUYXNrc1Jlc3BvbnNlEi0KB3Jlc3VsdHMYASADKAsyHC50YXNreWFyZC52MS5CYXRjaFRhc2tSZXN1bHQiRQoXQmF0Y2hEZWxldGVUYXNrc1JlcXVlc3QSCwoDaWRzGAEgAygJEg4KBmZpbHRlchgCIAEoCRINCgVmb3JjZRgDIAEoCCJJChhCYXRjaERlbGV0ZVRhc2tzUmVzcG9uc2USLQoHcmVzdWx0cxgBIAMoCzIcLnRhc2t5YXJkLnYxLkJhdGNoVGFza1Jlc3VsdCJgChpCYXRjaFVwZGF0ZVRhc2tUYWdzUmVxdWVzdBILCgNpZHMYASADKAkSDgoGZmlsdGVyGAIgASgJEhAKCGFkZF90YWdzGAMgAygJEhMKC3JlbW92ZV90YWdzGAQgAygJIkwKG0JhdGNoVXBkYXRlVGFza1RhZ3NSZXNwb25zZRItCgdyZXN1bHRzGAEgAygLMhwudGFza3lhcmQudjEuQmF0Y2hUYXNrUmVzdWx0Ik4KHkJhdGNoTW92ZVRhc2tzVG9Qcm9qZWN0UmVxdWVzdBILCgNpZHMYASADKAkSDgoGZmlsdGVyGAIgASgJEg8KB3Byb2plY3QYAyABKAkiUAofQmF0Y2hNb3ZlVGFza3NUb1Byb2plY3RSZXNwb25zZRItCgdyZXN1bHRzGAEgAygLMhwudGFza3lhcmQudjEuQmF0Y2hUYXNrUmVzdWx0Im0KHUJhdGNoU2V0VGFza1Zpc2liaWxpdHlSZXF1ZXN0EgsKA2lkcxgBIAMoCRIOCgZmaWx0ZXIYAiABKAkSLwoKdmlzaWJpbGl0eRgDIAEoDjIbLnRhc2t5YXJkLnYxLlRhc2tWaXNpYmlsaXR5Ik8KHkJhdGNoU2V0VGFza1Zpc2liaWxpdHlSZXNwb25zZRItCgdyZXN1bHRzGAEgAygLMhwudGFza3lhcmQudjEuQmF0Y2hUYXNrUmVzdWx0IjcKGEJhdGNoUHVibGlzaFRhc2tzUmVxdWVzdBILCgNpZHMYASADKAkSDgoGZmlsdGVyGAIgASgJIkoKGUJhdGNoUHVibGlzaFRhc2tzUmVzcG9uc2USLQoHcmVzdWx0cxgBIAMoCzIcLnRhc2t5YXJkLnYxLkJhdGNoVGFza1Jlc3VsdCJUChZCYXRjaFJlc2V0VGFza3NSZXF1ZXN0EgsKA2lkcxgBIAMoCRIOCgZmaWx0ZXIYAiABKAkSDgoGcmVhc29uGAMgASgJEg0KBWZvcmNlGAQgASgIIkgKF0JhdGNoUmVzZXRUYXNrc1Jlc3BvbnNlEi0KB3Jlc3VsdHMYASADKAsyHC50YXNreWFyZC52MS5CYXRjaFRhc2tSZXN1bHQiSwoXQmF0Y2hVcGRhdGVUYXNrc1JlcXVlc3QSMAoIcmVxdWVzdHMYASADKAsyHi50YXNreWFyZC52MS5VcGRhdGVUYXNrUmVxdWVzdCJJChhCYXRjaFVwZGF0ZVRhc2tzUmVzcG9uc2USLQoHcmVzdWx0cxgBIAMoCzIcLnRhc2t5YXJkLnYxLkJhdGNoVGFza1Jlc3VsdCJBChFXYXRjaFRhc2tzUmVxdWVzdBIsCgVxdWVyeRgBIAEoCzIdLnRhc2t5YXJkLnYxLkxpc3RUYXNrc1JlcXVlc3QilwEKEldhdGNoVGFza3NSZXNwb25zZRIQCghzbmFwc2hvdBgBIAEoCBIgCgV0YXNrcxgCIAMoCzIRLnRhc2t5YXJkLnYxLlRhc2sSEwoLcmVtb3ZlZF9pZHMYAyADKAkSCwoDaWRzGAQgAygJEhIKCnRvdGFsX3NpemUYBSABKAUSFwoPbmV4dF9wYWdlX3Rva2VuGAYgASgJIiQKFkV4cGxhaW5UYXNrV2FpdFJlcXVlc3QSCgoCaWQYASABKAki0wIKE1Rhc2tXYWl0RXhwbGFuYXRpb24SDwoHdGFza19pZBgBIAEoCRInCgZzdGF0dXMYAiABKA4yFy50YXNreWFyZC52MS5UYXNrU3RhdHVzEg8KB3dhaXRpbmcYAyABKAgSDwoHc3VtbWFyeRgEIAEoCRIoCgdyZWFzb25zGAUgAygLMhcudGFza3lhcmQudjEuV2FpdFJlYXNvbhINCgVxdWV1ZRgGIAEoCRIVCghwb3NpdGlvbhgHIAEoA0gAiAEBEhUKDWFoZWFkX2luX2JhbmQYCCABKAMSHQoVYWhlYWRfaGlnaGVyX3ByaW9yaXR5GAkgASgDEjEKDmVzdGltYXRlZF93YWl0GAogASgLMhkuZ29vZ2xlLnByb3RvYnVmLkR1cmF0aW9uEhoKEnN0YXJ0ZWRfcGVyX21pbnV0ZRgLIAEoAUILCglfcG9zaXRpb24ingEKCldhaXRSZWFzb24SDAoEa2luZBgBIAEoCRIPCgdtZXNzYWdlGAIgASgJEhAKCHRhc2tfaWRzGAMgAygJEjEKBWZhY3RzGAQgAygLMiIudGFza3lhcmQudjEuV2FpdFJlYXNvbi5GYWN0c0VudHJ5GiwKCkZhY3RzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ATKNFQoLVGFza1NlcnZpY2USPwoKQ3JlYXRlVGFzaxIeLnRhc2t5YXJkLnYxLkNyZWF0ZVRhc2tSZXF1ZXN0GhEudGFza3lhcmQudjEuVGFzaxJfChBCYXRjaENyZWF0ZVRhc2tzEiQudGFza3lhcmQudjEuQmF0Y2hDcmVhdGVUYXNrc1JlcXVlc3QaJS50YXNreWFyZC52MS5CYXRjaENyZWF0ZVRhc2tzUmVzcG9uc2USOQoHR2V0VGFzaxIbLnRhc2t5YXJkLnYxLkdldFRhc2tSZXF1ZXN0GhEudGFza3lhcmQudjEuVGFzaxJWCg1CYXRjaEdldFRhc2tzEiEudGFza3lhcmQudjEuQmF0Y2hHZXRUYXNrc1JlcXVlc3QaIi50YXNreWFyZC52MS5CYXRjaEdldFRhc2tzUmVzcG9uc2USSgoJTGlzdFRhc2tzEh0udGFza3lhcmQudjEuTGlzdFRhc2tzUmVxdWVzdBoeLnRhc2t5YXJkLnYxLkxpc3RUYXNrc1Jlc3BvbnNlEmsKFEdldFRhc2tGaWx0ZXJPcHRpb25zEigudGFza3lhcmQudjEuR2V0VGFza0ZpbHRlck9wdGlvbnNSZXF1ZXN0GikudGFza3lhcmQudjEuR2V0VGFza0ZpbHRlck9wdGlvbnNSZXNwb25zZRJWCg1MaXN0VGFza1R5cGVzEiEudGFza3lhcmQudjEuTGlzdFRhc2tUeXBlc1JlcXVlc3QaIi50YXNreWFyZC52MS5MaXN0VGFza1R5cGVzUmVzcG9uc2USPwoKVXBkYXRlVGFzaxIeLnRhc2t5YXJkLnYxLlVwZGF0ZVRhc2tSZXF1ZXN0GhEudGFza3lhcmQudjEuVGFzaxI/CgpDYW5jZWxUYXNrEh4udGFza3lhcmQudjEuQ2FuY2VsVGFza1JlcXVlc3QaES50YXNreWFyZC52MS5UYXNrEj0KCVJldHJ5VGFzaxIdLnRhc2t5YXJkLnYxLlJldHJ5VGFza1JlcXVlc3QaES50YXNreWFyZC52MS5UYXNrEj0KCVJlc2V0VGFzaxIdLnRhc2t5YXJkLnYxLlJlc2V0VGFza1JlcXVlc3QaES50YXNreWFyZC52MS5UYXNrEj0KCUNsb25lVGFzaxIdLnRhc2t5YXJkLnYxLkNsb25lVGFza1JlcXVlc3QaES50YXNreWFyZC52MS5UYXNrEkQKCkRlbGV0ZVRhc2sSHi50YXNreWFyZC52MS5EZWxldGVUYXNrUmVxdWVzdBoWLmdvb2dsZS5wcm90b2J1Zi5FbXB0eRJBCgtBcmNoaXZlVGFzaxIfLnRhc2t5YXJkLnYxLkFyY2hpdmVUYXNrUmVxdWVzdBoRLnRhc2t5YXJkLnYxLlRhc2sSRQoNVW5hcmNoaXZlVGFzaxIhLnRhc2t5YXJkLnYxLlVuYXJjaGl2ZVRhc2tSZXF1ZXN0GhEudGFza3lhcmQudjEuVGFzaxJBCgtQdWJsaXNoVGFzaxIfLnRhc2t5YXJkLnYxLlB1Ymxpc2hUYXNrUmVxdWVzdBoRLnRhc2t5YXJkLnYxLlRhc2sSWQoOTGlzdFRhc2tFdmVudHMSIi50YXNreWFyZC52MS5MaXN0VGFza0V2ZW50c1JlcXVlc3QaIy50YXNreWFyZC52MS5MaXN0VGFza0V2ZW50c1Jlc3BvbnNlEj8KCVdhdGNoVGFzaxIdLnRhc2t5YXJkLnYxLldhdGNoVGFza1JlcXVlc3QaES50YXNreWFyZC52MS5UYXNrMAESOwoIV2FpdFRhc2sSHC50YXNreWFyZC52MS5XYWl0VGFza1JlcXVlc3QaES50YXNreWFyZC52MS5UYXNrEk8KCldhdGNoVGFza3MSHi50YXNreWFyZC52MS5XYXRjaFRhc2tzUmVxdWVzdBofLnRhc2t5YXJkLnYxLldhdGNoVGFza3NSZXNwb25zZTABElgKD0V4cGxhaW5UYXNrV2FpdBIjLnRhc2t5YXJkLnYxLkV4cGxhaW5UYXNrV2FpdFJlcXVlc3QaIC50YXNreWFyZC52MS5UYXNrV2FpdEV4cGxhbmF0aW9uEl8KEEJhdGNoQ2FuY2VsVGFza3MSJC50YXNreWFyZC52MS5CYXRjaENhbmNlbFRhc2tzUmVxdWVzdBolLnRhc2t5YXJkLnYxLkJhdGNoQ2FuY2VsVGFza3NSZXNwb25zZRJcCg9CYXRjaFJldHJ5VGFza3MSIy50YXNreWFyZC52MS5CYXRjaFJldHJ5VGFza3NSZXF1ZXN0GiQudGFza3lhcmQudjEuQmF0Y2hSZXRyeVRhc2tzUmVzcG9uc2USYgoRQmF0Y2hBcmNoaXZlVGFza3MSJS50YXNreWFyZC52MS5CYXRjaEFyY2hpdmVUYXNrc1JlcXVlc3QaJi50YXNreWFyZC52MS5CYXRjaEFyY2hpdmVUYXNrc1Jlc3BvbnNlEmgKE0JhdGNoVW5hcmNoaXZlVGFza3MSJy50YXNreWFyZC52MS5CYXRjaFVuYXJjaGl2ZVRhc2tzUmVxdWVzdBooLnRhc2t5YXJkLnYxLkJhdGNoVW5hcmNoaXZlVGFza3NSZXNwb25zZRJfChBCYXRjaERlbGV0ZVRhc2tzEiQudGFza3lhcmQudjEuQmF0Y2hEZWxldGVUYXNrc1JlcXVlc3QaJS50YXNreWFyZC52MS5CYXRjaERlbGV0ZVRhc2tzUmVzcG9uc2USaAoTQmF0Y2hVcGRhdGVUYXNrVGFncxInLnRhc2t5YXJkLnYxLkJhdGNoVXBkYXRlVGFza1RhZ3NSZXF1ZXN0GigudGFza3lhcmQudjEuQmF0Y2hVcGRhdGVUYXNrVGFnc1Jlc3BvbnNlEnQKF0JhdGNoTW92ZVRhc2tzVG9Qcm9qZWN0EisudGFza3lhcmQudjEuQmF0Y2hNb3ZlVGFza3NUb1Byb2plY3RSZXF1ZXN0GiwudGFza3lhcmQudjEuQmF0Y2hNb3ZlVGFza3NUb1Byb2plY3RSZXNwb25zZRJxChZCYXRjaFNldFRhc2tWaXNpYmlsaXR5EioudGFza3lhcmQudjEuQmF0Y2hTZXRUYXNrVmlzaWJpbGl0eVJlcXVlc3QaKy50YXNreWFyZC52MS5CYXRjaFNldFRhc2tWaXNpYmlsaXR5UmVzcG9uc2USXwoQQmF0Y2hVcGRhdGVUYXNrcxIkLnRhc2t5YXJkLnYxLkJhdGNoVXBkYXRlVGFza3NSZXF1ZXN0GiUudGFza3lhcmQudjEuQmF0Y2hVcGRhdGVUYXNrc1Jlc3BvbnNlEmIKEUJhdGNoUHVibGlzaFRhc2tzEiUudGFza3lhcmQudjEuQmF0Y2hQdWJsaXNoVGFza3NSZXF1ZXN0GiYudGFza3lhcmQudjEuQmF0Y2hQdWJsaXNoVGFza3NSZXNwb25zZRJcCg9CYXRjaFJlc2V0VGFza3MSIy50YXNreWFyZC52MS5CYXRjaFJlc2V0VGFza3NSZXF1ZXN0GiQudGFza3lhcmQudjEuQmF0Y2hSZXNldFRhc2tzUmVzcG9uc2ViBnByb3RvMw", [file_google_protobuf_duration, file_google_protobuf_empty, file_google_protobuf_field_mask, file_google_protobuf_struct, file_google_protobuf_timestamp, file_taskyard_v1_task, file_taskyard_v1_worker_service]);
 
 /**
  * Request of CreateTask.
@@ -712,6 +712,16 @@ export type RetryTaskRequest = Message<"taskyard.v1.RetryTaskRequest"> & {
    * @generated from field: bool force = 3;
    */
   force: boolean;
+
+  /**
+   * For a COMPLETED_WITH_ERRORS task whose type declares `retry_items_param`: create a new task
+   * (a clone, child of this one, label `retry_of=<id>`) whose params hold only the items that
+   * failed (`item_failures[].item`), instead of running the whole task again. The new task is
+   * answered; FAILED_PRECONDITION when the type declares no `retry_items_param` or no item failed.
+   *
+   * @generated from field: bool failed_items_only = 4;
+   */
+  failedItemsOnly: boolean;
 };
 
 /**
@@ -1104,6 +1114,13 @@ export type BatchTaskResult = Message<"taskyard.v1.BatchTaskResult"> & {
    * @generated from field: string error_message = 4;
    */
   errorMessage: string;
+
+  /**
+   * The task an operation created (BatchRetryTasks with `failed_items_only`).
+   *
+   * @generated from field: string new_task_id = 5;
+   */
+  newTaskId: string;
 };
 
 /**
@@ -1195,6 +1212,13 @@ export type BatchRetryTasksRequest = Message<"taskyard.v1.BatchRetryTasksRequest
    * @generated from field: string reason = 3;
    */
   reason: string;
+
+  /**
+   * As RetryTask's `failed_items_only`, for each task; a result's `new_task_id` names the new task.
+   *
+   * @generated from field: bool failed_items_only = 4;
+   */
+  failedItemsOnly: boolean;
 };
 
 /**
@@ -1709,6 +1733,242 @@ export const BatchUpdateTasksResponseSchema: GenMessage<BatchUpdateTasksResponse
   messageDesc(file_taskyard_v1_task_service, 51);
 
 /**
+ * Request of WatchTasks.
+ *
+ * @generated from message taskyard.v1.WatchTasksRequest
+ */
+export type WatchTasksRequest = Message<"taskyard.v1.WatchTasksRequest"> & {
+  /**
+   * The page to watch, as ListTasks takes it (filters, order, page size, page or page token).
+   *
+   * @generated from field: taskyard.v1.ListTasksRequest query = 1;
+   */
+  query?: ListTasksRequest | undefined;
+};
+
+/**
+ * Describes the message taskyard.v1.WatchTasksRequest.
+ * Use `create(WatchTasksRequestSchema)` to create a new message.
+ */
+export const WatchTasksRequestSchema: GenMessage<WatchTasksRequest> = /*@__PURE__*/
+  messageDesc(file_taskyard_v1_task_service, 52);
+
+/**
+ * One message of WatchTasks.
+ *
+ * @generated from message taskyard.v1.WatchTasksResponse
+ */
+export type WatchTasksResponse = Message<"taskyard.v1.WatchTasksResponse"> & {
+  /**
+   * The first message: the whole page. Later ones: only what changed.
+   *
+   * @generated from field: bool snapshot = 1;
+   */
+  snapshot: boolean;
+
+  /**
+   * The whole page (snapshot), or the tasks of the page that changed or entered it.
+   *
+   * @generated from field: repeated taskyard.v1.Task tasks = 2;
+   */
+  tasks: Task[];
+
+  /**
+   * Ids of tasks that left the page (no longer match, deleted, or pushed off it).
+   *
+   * @generated from field: repeated string removed_ids = 3;
+   */
+  removedIds: string[];
+
+  /**
+   * The page's ids in order, after this change.
+   *
+   * @generated from field: repeated string ids = 4;
+   */
+  ids: string[];
+
+  /**
+   * As ListTasks' `total_size`, now.
+   *
+   * @generated from field: int32 total_size = 5;
+   */
+  totalSize: number;
+
+  /**
+   * As ListTasks' `next_page_token`, now.
+   *
+   * @generated from field: string next_page_token = 6;
+   */
+  nextPageToken: string;
+};
+
+/**
+ * Describes the message taskyard.v1.WatchTasksResponse.
+ * Use `create(WatchTasksResponseSchema)` to create a new message.
+ */
+export const WatchTasksResponseSchema: GenMessage<WatchTasksResponse> = /*@__PURE__*/
+  messageDesc(file_taskyard_v1_task_service, 53);
+
+/**
+ * Request of ExplainTaskWait.
+ *
+ * @generated from message taskyard.v1.ExplainTaskWaitRequest
+ */
+export type ExplainTaskWaitRequest = Message<"taskyard.v1.ExplainTaskWaitRequest"> & {
+  /**
+   * Task id.
+   *
+   * @generated from field: string id = 1;
+   */
+  id: string;
+};
+
+/**
+ * Describes the message taskyard.v1.ExplainTaskWaitRequest.
+ * Use `create(ExplainTaskWaitRequestSchema)` to create a new message.
+ */
+export const ExplainTaskWaitRequestSchema: GenMessage<ExplainTaskWaitRequest> = /*@__PURE__*/
+  messageDesc(file_taskyard_v1_task_service, 54);
+
+/**
+ * Why a task waits. `reasons` lists every condition that holds it now, most decisive first.
+ *
+ * @generated from message taskyard.v1.TaskWaitExplanation
+ */
+export type TaskWaitExplanation = Message<"taskyard.v1.TaskWaitExplanation"> & {
+  /**
+   * Task id.
+   *
+   * @generated from field: string task_id = 1;
+   */
+  taskId: string;
+
+  /**
+   * Its status now.
+   *
+   * @generated from field: taskyard.v1.TaskStatus status = 2;
+   */
+  status: TaskStatus;
+
+  /**
+   * Whether it is waiting to start (PENDING, QUEUED, or dispatched but not taken by a worker).
+   *
+   * @generated from field: bool waiting = 3;
+   */
+  waiting: boolean;
+
+  /**
+   * One sentence for people, e.g. `2 tasks hold all 2 slots of queue "gpu"; 3rd of 7 at priority 50`.
+   *
+   * @generated from field: string summary = 4;
+   */
+  summary: string;
+
+  /**
+   * What holds it, most decisive first.
+   *
+   * @generated from field: repeated taskyard.v1.WaitReason reasons = 5;
+   */
+  reasons: WaitReason[];
+
+  /**
+   * Its queue.
+   *
+   * @generated from field: string queue = 6;
+   */
+  queue: string;
+
+  /**
+   * Tasks of its queue that dispatch before it (its queue entry's position in dispatch order,
+   * 0 = next). Unset when it has no queue entry.
+   *
+   * @generated from field: optional int64 position = 7;
+   */
+  position?: bigint | undefined;
+
+  /**
+   * Tasks of its priority band ahead of it in dispatch order.
+   *
+   * @generated from field: int64 ahead_in_band = 8;
+   */
+  aheadInBand: bigint;
+
+  /**
+   * Tasks queued at a higher priority.
+   *
+   * @generated from field: int64 ahead_higher_priority = 9;
+   */
+  aheadHigherPriority: bigint;
+
+  /**
+   * Estimated wait until it starts, from the queue's recent throughput; unset when the queue
+   * started nothing lately or the task cannot start as things are (paused, no worker).
+   *
+   * @generated from field: google.protobuf.Duration estimated_wait = 10;
+   */
+  estimatedWait?: Duration | undefined;
+
+  /**
+   * Handler starts per minute on its queue over the last 15 minutes (the estimate's basis).
+   *
+   * @generated from field: double started_per_minute = 11;
+   */
+  startedPerMinute: number;
+};
+
+/**
+ * Describes the message taskyard.v1.TaskWaitExplanation.
+ * Use `create(TaskWaitExplanationSchema)` to create a new message.
+ */
+export const TaskWaitExplanationSchema: GenMessage<TaskWaitExplanation> = /*@__PURE__*/
+  messageDesc(file_taskyard_v1_task_service, 55);
+
+/**
+ * One condition holding a task back.
+ *
+ * @generated from message taskyard.v1.WaitReason
+ */
+export type WaitReason = Message<"taskyard.v1.WaitReason"> & {
+  /**
+   * What kind: `PENDING` (not queued: EnqueueTask or RetryTask starts it), `QUEUE_PAUSED`,
+   * `CONCURRENCY_LIMIT`, `BEHIND_HIGHER_PRIORITY`, `BEHIND_IN_BAND`, `FAIRNESS_TURN`,
+   * `RATE_LIMIT`, `NO_WORKER`, `WAITING_FOR_WORKER` (dispatched, no worker took it yet),
+   * `RETRY_BACKOFF`.
+   *
+   * @generated from field: string kind = 1;
+   */
+  kind: string;
+
+  /**
+   * The explanation in words.
+   *
+   * @generated from field: string message = 2;
+   */
+  message: string;
+
+  /**
+   * Tasks involved: the ones holding the concurrency slots, or those ahead of it (at most 20).
+   *
+   * @generated from field: repeated string task_ids = 3;
+   */
+  taskIds: string[];
+
+  /**
+   * Numbers behind it, e.g. `limit`, `running`, `ahead`, `rate_per_minute`, `fairness_key`.
+   *
+   * @generated from field: map<string, string> facts = 4;
+   */
+  facts: { [key: string]: string };
+};
+
+/**
+ * Describes the message taskyard.v1.WaitReason.
+ * Use `create(WaitReasonSchema)` to create a new message.
+ */
+export const WaitReasonSchema: GenMessage<WaitReason> = /*@__PURE__*/
+  messageDesc(file_taskyard_v1_task_service, 56);
+
+/**
  * Create, inspect and steer long-running tasks. Every RPC is scoped to the caller's tenant;
  * ids of other tenants answer NOT_FOUND.
  *
@@ -1912,6 +2172,30 @@ export const TaskService: GenService<{
     methodKind: "unary";
     input: typeof WaitTaskRequestSchema;
     output: typeof TaskSchema;
+  },
+  /**
+   * Streams one page of a ListTasks query: the page now, then every change to it (a task that
+   * changed, entered or left the page, and the new total), until the caller closes the stream.
+   *
+   * @generated from rpc taskyard.v1.TaskService.WatchTasks
+   */
+  watchTasks: {
+    methodKind: "server_streaming";
+    input: typeof WatchTasksRequestSchema;
+    output: typeof WatchTasksResponseSchema;
+  },
+  /**
+   * Explains why a task has not started yet: its queue paused, the concurrency limit and who
+   * holds it, its place in its priority band and fairness turn, the rate limit, no worker
+   * serving it, and an estimate from the queue's recent throughput. Any status may be asked;
+   * a task that is not waiting answers `waiting = false` with its status.
+   *
+   * @generated from rpc taskyard.v1.TaskService.ExplainTaskWait
+   */
+  explainTaskWait: {
+    methodKind: "unary";
+    input: typeof ExplainTaskWaitRequestSchema;
+    output: typeof TaskWaitExplanationSchema;
   },
   /**
    * Aborts many tasks; one result per task.
