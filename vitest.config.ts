@@ -1,7 +1,8 @@
 import { defineConfig } from "vitest/config";
 
-// Three tiers: unit (pure logic, no services), integration (real MariaDB + Temporal, started
-// once by test/global-setup.ts), helm (chart rendering and schema validation).
+// Tiers: unit (pure logic, no services; with the console's component tests in jsdom), helm
+// (chart rendering and schema validation), integration (real MariaDB + Temporal, started once by
+// test/global-setup.ts), browser (the console in Chromium against a real server, same services).
 export default defineConfig({
   test: {
     env: { TZ: "UTC" },
@@ -25,6 +26,18 @@ export default defineConfig({
           hookTimeout: 120_000,
           // Files share one database and one Temporal server; two at a time suits 2 cores.
           maxWorkers: 2,
+        },
+      },
+      {
+        test: {
+          name: "browser",
+          sequence: { groupOrder: 3 },
+          include: ["test/browser/**/*.test.ts"],
+          globalSetup: ["test/global-setup.ts"],
+          testTimeout: 90_000,
+          hookTimeout: 120_000,
+          // One Chromium and one server at a time on 2 cores.
+          maxWorkers: 1,
         },
       },
       {

@@ -4,6 +4,8 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { ensureChromium } from "./lib/chromium.mjs";
+import { ensureConsoleBuild } from "./lib/console-build.mjs";
 import { ensureHadolint } from "./lib/hadolint.mjs";
 import { ensureMariaDb } from "./lib/mariadb-server.mjs";
 import { ensureNpmPackages } from "./lib/npm-packages.mjs";
@@ -28,6 +30,9 @@ installing what is missing. Idempotent; fast when nothing is missing.
                      Dockerfile lint test skips without it)
   6. Python kit      workers/python (taskyard-worker) editable, with its test extra, into
                      .tools/venv; again only when workers/python/pyproject.toml changed
+  7. Web console     \`vite build\` into dist/console when console/ or src/gen changed
+  8. (test only)     Chromium for the console's browser tests: TASKYARD_CHROMIUM_PATH, else
+                     /usr/bin/chromium (apt-get install chromium as root/sudo -n)
 
 Options:
   --dry-run   print what would be installed instead of installing it
@@ -36,6 +41,7 @@ Options:
 Environment:
   MARIADB_BIN_DIR     directory holding mariadbd (searched with its sibling sbin/bin/scripts only)
   TEMPORAL_CLI_PATH   path of the temporal binary (only candidate)
+  TASKYARD_CHROMIUM_PATH  Chromium/Chrome binary for the browser tests (only candidate)
   DATABASE_URL, TEST_DATABASE_URL, TEMPORAL_ADDRESS, TEST_TEMPORAL_ADDRESS   use existing servers
 `;
 
@@ -82,6 +88,8 @@ async function main(argv) {
     if (mode === "test") await ensureHelmIfPresent(ctx);
     if (mode === "test") ensureHadolint(ctx);
     ensurePythonKit(ctx);
+    ensureConsoleBuild(ctx);
+    if (mode === "test") ensureChromium(ctx);
   } catch (err) {
     if (err instanceof BootstrapError) {
       process.stderr.write(`${err.message}\n`);

@@ -43,6 +43,7 @@ export const schema = z.object({
   TEMPORAL_TLS_SERVER_NAME: optionalString,
   TEMPORAL_UI_URL: optionalString.pipe(z.url().optional()),
   TASKYARD_CORS_ORIGINS: list.default([]),
+  TASKYARD_CONSOLE_DIR: optionalString,
   TASKYARD_WORKER_QUEUES: list.default(["default"]),
   TASKYARD_WORKER_CONCURRENCY: int(1, 10_000).default(10),
   TASKYARD_WORKFLOW_BUNDLE_PATH: optionalString,

@@ -30,6 +30,8 @@ export type Config = Readonly<{
     cliPath: string | undefined;
   }>;
   corsOrigins: readonly string[];
+  /** The built web console served at /console; unset = the package's dist/console. */
+  consoleDir: string | undefined;
   worker: Readonly<{
     /** Taskyard queues a worker serves; `*` = every queue of the tenant. */
     queues: readonly string[];
@@ -123,6 +125,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       cliPath: e.TEMPORAL_CLI_PATH,
     }),
     corsOrigins: Object.freeze([...e.TASKYARD_CORS_ORIGINS]),
+    consoleDir: e.TASKYARD_CONSOLE_DIR,
     worker: Object.freeze({
       queues: Object.freeze([...e.TASKYARD_WORKER_QUEUES]),
       queuesSet: input.TASKYARD_WORKER_QUEUES !== undefined,

@@ -28,6 +28,7 @@ import { limitsInterceptor } from "../rpc/limits.js";
 import { RateBucketRepository } from "../limits/rate-bucket-repository.js";
 import { metricsInterceptor } from "../rpc/metrics-interceptor.js";
 import { createRoutes, SERVED_SERVICES } from "../rpc/routes.js";
+import { createConsoleHandler, defaultConsoleDir } from "../rpc/console-assets.js";
 import { startApiServer } from "../rpc/server.js";
 import { TaskLifecycle } from "../tasks/lifecycle.js";
 import { TaskQueryRepository } from "../tasks/query-repository.js";
@@ -143,6 +144,7 @@ export async function startApi({ config, dataSource, client, logger }: ApiDeps):
     host: config.host ?? "0.0.0.0",
     port: config.port,
     corsOrigins: config.corsOrigins,
+    console: consoleHandler(config, logger),
     metrics,
     logger,
   });
@@ -167,4 +169,12 @@ export async function startApi({ config, dataSource, client, logger }: ApiDeps):
       await server.close(config.shutdownGraceMs);
     },
   };
+}
+
+/** The console's files, or undefined (logged) when this installation has no console build. */
+function consoleHandler(config: Config, logger: Logger) {
+  const dir = config.consoleDir ?? defaultConsoleDir();
+  const handler = createConsoleHandler(dir);
+  if (!handler) logger.warn({ dir }, "no web console build here (npm run build:console); /console answers 404");
+  return handler;
 }

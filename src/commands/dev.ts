@@ -12,6 +12,7 @@ import type { Config } from "../config.js";
 import { startApi } from "../app/api.js";
 import { startWorkflowHost } from "../app/workflow-host.js";
 import { migrate } from "../infra/db/data-source.js";
+import { LOOPBACK_ORIGINS } from "../rpc/cors.js";
 import { startLocalServices } from "../infra/local/services.js";
 import { connectClient, connectWorker } from "../infra/temporal/connection.js";
 import { loadWorkflowBundle } from "../infra/temporal/worker.js";
@@ -46,7 +47,9 @@ export async function runDev(base: Config, logger: Logger): Promise<void> {
     const auth = { ...base.auth, mode: base.auth.mode ?? "off" };
     // With authentication off, listen on loopback only unless told otherwise.
     const host = base.host ?? (auth.mode === "off" ? "127.0.0.1" : "0.0.0.0");
-    const config: Config = { ...base, host, databaseUrl, temporal, auth };
+    // Browser pages on other loopback origins (a Vite app on :5173) may call an open dev server.
+    const corsOrigins = base.corsOrigins.length > 0 || auth.mode !== "off" ? base.corsOrigins : LOOPBACK_ORIGINS;
+    const config: Config = { ...base, host, databaseUrl, temporal, auth, corsOrigins };
 
     const dataSource = await openDatabase(databaseUrl, config.databasePoolSize, logger);
     stops.push(() => dataSource.destroy());

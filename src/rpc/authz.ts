@@ -19,6 +19,7 @@ import * as reflectionV1 from "../gen/grpc/reflection/v1/reflection_pb.js";
 import * as reflectionV1alpha from "../gen/grpc/reflection/v1alpha/reflection_pb.js";
 import { ApiKeyService } from "../gen/taskyard/v1/api_key_service_pb.js";
 import { QueueService } from "../gen/taskyard/v1/queue_service_pb.js";
+import { SavedViewService } from "../gen/taskyard/v1/saved_view_service_pb.js";
 import { TaskVisibility } from "../gen/taskyard/v1/task_pb.js";
 import { TaskService } from "../gen/taskyard/v1/task_service_pb.js";
 import { WorkerService } from "../gen/taskyard/v1/worker_service_pb.js";
@@ -42,6 +43,8 @@ export const RULES: Readonly<Record<string, Readonly<Record<string, Rule>>>> = {
     ListTaskEvents: "viewer",
     WatchTask: "viewer",
     WaitTask: "viewer",
+    WatchTasks: "viewer",
+    ExplainTaskWait: "viewer",
     CreateTask: { role: "operator", visibility: "admin" },
     BatchCreateTasks: { role: "operator", visibility: "admin" },
     UpdateTask: { role: "operator", force: "admin", visibility: "admin" },
@@ -94,6 +97,15 @@ export const RULES: Readonly<Record<string, Readonly<Record<string, Rule>>>> = {
     ReportTaskProgress: "worker",
     AddTaskArtifact: "worker",
     EnterTaskCommitPhase: "worker",
+  },
+  // Personal views and reading shared ones need viewer; the owner-or-admin rule for changing a
+  // view is the service's (it depends on the row).
+  [SavedViewService.typeName]: {
+    CreateSavedView: "viewer",
+    GetSavedView: "viewer",
+    ListSavedViews: "viewer",
+    UpdateSavedView: "viewer",
+    DeleteSavedView: "viewer",
   },
   [reflectionV1.ServerReflection.typeName]: { ServerReflectionInfo: "viewer" },
   [reflectionV1alpha.ServerReflection.typeName]: { ServerReflectionInfo: "viewer" },

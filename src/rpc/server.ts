@@ -2,7 +2,8 @@
  * One plaintext port for gRPC (h2c), gRPC-Web and Connect (JSON and binary) over HTTP/1.1 and
  * HTTP/2: httpolyglot sniffs the first bytes of each connection (the HTTP/2 preface goes to an
  * http2 server, anything else to an http server), both with the same Connect handler.
- * Also serves GET /metrics (Prometheus) and CORS for the configured browser origins.
+ * Also serves GET /metrics (Prometheus), the web console's files at /console, and CORS for the
+ * configured browser origins.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import http2, { type Http2ServerRequest, type Http2ServerResponse } from "node:http2";
@@ -13,6 +14,8 @@ import { connectNodeAdapter } from "@connectrpc/connect-node";
 import type { Logger } from "pino";
 import type { Metrics } from "../infra/metrics.js";
 import { guardBinaryRequests } from "./binary-guard.js";
+import type { ConsoleHandler } from "./console-assets.js";
+import { createOriginMatcher } from "./cors.js";
 
 export interface ApiServerOptions {
   routes: (router: ConnectRouter) => void;
@@ -20,6 +23,8 @@ export interface ApiServerOptions {
   host: string;
   port: number;
   corsOrigins: readonly string[];
+  /** Serves /console; absent when there is no console build. */
+  console?: ConsoleHandler;
   metrics: Metrics;
   logger: Logger;
 }
@@ -51,9 +56,9 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     maxTimeoutMs: MAX_TIMEOUT_MS,
     shutdownSignal: shutdown.signal,
     jsonOptions,
-    fallback: (req, res) => void fallback(req as IncomingMessage, res as ServerResponse, opts.metrics),
+    fallback: (req, res) => void fallback(req as IncomingMessage, res as ServerResponse, opts),
   });
-  const allowed = new Set(opts.corsOrigins);
+  const allowed = createOriginMatcher(opts.corsOrigins);
   let inflight = 0;
   let drained: (() => void) | undefined;
   const handler = (req: Req, res: Res) => {
@@ -67,7 +72,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     // unsent, so the call never completes for it (and the stream holds a slot of the session).
     if ("stream" in req) req.stream.once("finish", () => discardRest(req));
     const origin = req.headers.origin;
-    if (origin && (allowed.has(origin) || allowed.has("*"))) {
+    if (origin && allowed(origin)) {
       res.setHeader("Access-Control-Allow-Origin", origin);
       res.setHeader("Vary", "Origin");
       res.setHeader("Access-Control-Expose-Headers", cors.exposedHeaders.join(", "));
@@ -159,13 +164,14 @@ function discardRest(req: Http2ServerRequest): void {
   pump();
 }
 
-async function fallback(req: IncomingMessage, res: ServerResponse, metrics: Metrics): Promise<void> {
+async function fallback(req: IncomingMessage, res: ServerResponse, { metrics, console }: ApiServerOptions): Promise<void> {
   if (req.method === "GET" && req.url === "/metrics") {
     const body = await metrics.registry.metrics();
     res.writeHead(200, { "Content-Type": metrics.registry.contentType });
     res.end(body);
     return;
   }
+  if (console?.(req, res)) return;
   res.writeHead(404, { "Content-Type": "application/json" });
   res.end(JSON.stringify({ code: "not_found", message: `no route for ${req.method} ${req.url}` }));
 }
