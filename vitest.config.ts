@@ -17,6 +17,19 @@ export default defineConfig({
         },
       },
       {
+        // The console's component and logic tests (Vitest + Testing Library in jsdom), with the
+        // console's own Vite config (React, the @gen alias).
+        extends: "./console/vite.config.ts",
+        test: {
+          name: "console",
+          root: "./console",
+          include: ["src/**/*.test.{ts,tsx}"],
+          environment: "jsdom",
+          setupFiles: ["./src/test-setup.ts"],
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
         test: {
           name: "integration",
           sequence: { groupOrder: 2 },

@@ -17,6 +17,10 @@ const FIELD_PREFIX = /^([a-z_][a-z0-9_]*(?:(?:\.[a-z0-9_]+)|(?:\[\d+\]))*): (.+)
 
 export function describeError(err: unknown): DescribedError {
   const e = ConnectError.from(err);
+  // fetch() itself failed (server down, CORS refused): connect-web reports it as UNKNOWN.
+  if (e.code === Code.Unknown && /fetch|network|load failed/i.test(e.rawMessage)) {
+    return { code: "UNAVAILABLE", message: `cannot reach the Taskyard API (${e.rawMessage})` };
+  }
   const code = codeName(e.code);
   const text = e.rawMessage || (e.code === Code.Unknown ? "the server did not answer as expected" : code.toLowerCase());
   const m = FIELD_PREFIX.exec(text);
