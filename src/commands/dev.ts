@@ -12,7 +12,7 @@ import type { Config } from "../config.js";
 import { startApi } from "../app/api.js";
 import { startWorkflowHost } from "../app/workflow-host.js";
 import { migrate } from "../infra/db/data-source.js";
-import { LOOPBACK_ORIGINS } from "../rpc/cors.js";
+import { devCorsOrigins } from "../rpc/cors.js";
 import { startLocalServices } from "../infra/local/services.js";
 import { connectClient, connectWorker } from "../infra/temporal/connection.js";
 import { loadWorkflowBundle } from "../infra/temporal/worker.js";
@@ -24,6 +24,13 @@ import { DEMO_HANDLERS, servedQueues } from "./worker.js";
 const DEV_MARIADB_PORT = 3307;
 const DEV_TEMPORAL_PORT = 7233;
 const DEV_TEMPORAL_UI_PORT = 8233;
+
+/** The console `dev` serves, as a browser on this machine reaches it; undefined on a random port (not known yet). */
+export function devConsoleUrl(host: string, port: number): string | undefined {
+  if (port === 0) return undefined;
+  const shown = ["0.0.0.0", "::", "127.0.0.1", "::1"].includes(host) ? "localhost" : host.includes(":") ? `[${host}]` : host;
+  return `http://${shown}:${port}/console`;
+}
 
 export async function runDev(base: Config, logger: Logger): Promise<void> {
   const stops: Array<() => Promise<void>> = [];
@@ -48,8 +55,10 @@ export async function runDev(base: Config, logger: Logger): Promise<void> {
     // With authentication off, listen on loopback only unless told otherwise.
     const host = base.host ?? (auth.mode === "off" ? "127.0.0.1" : "0.0.0.0");
     // Browser pages on other loopback origins (a Vite app on :5173) may call an open dev server.
-    const corsOrigins = base.corsOrigins.length > 0 || auth.mode !== "off" ? base.corsOrigins : LOOPBACK_ORIGINS;
-    const config: Config = { ...base, host, databaseUrl, temporal, auth, corsOrigins };
+    const corsOrigins = devCorsOrigins(base.corsOrigins, auth.mode);
+    // Temporal's UI links each workflow back to the console this process serves, unless told where it lives.
+    const consoleUrl = base.consoleUrl ?? devConsoleUrl(host, base.port);
+    const config: Config = { ...base, host, databaseUrl, temporal, auth, corsOrigins, consoleUrl };
 
     const dataSource = await openDatabase(databaseUrl, config.databasePoolSize, logger);
     stops.push(() => dataSource.destroy());
@@ -84,13 +93,14 @@ export async function runDev(base: Config, logger: Logger): Promise<void> {
         "",
         "Taskyard dev is up:",
         `  API (gRPC, gRPC-Web, Connect)  http://${shownHost}:${api.port}`,
+        `  Web console                    http://${shownHost}:${api.port}/console/`,
         `  Temporal Web UI                ${temporal.uiUrl ?? "(not configured: set TEMPORAL_UI_URL)"}`,
         `  Temporal frontend              ${temporal.address}`,
         `  Database                       ${redactUrl(databaseUrl)}`,
         `  Demo task types                ${DEMO_HANDLERS.map((h) => h.type).join(", ")} (queues: ${base.worker.queuesSet ? config.worker.queues.join(", ") : "every queue, new ones within seconds"})`,
         `  Your own workers               TASKYARD_URL=http://${shownHost}:${api.port} TEMPORAL_ADDRESS=${temporal.address} (docs/workers.md)`,
         auth.mode === "off"
-          ? "  Authentication                 OFF: every caller is an admin of tenant \"default\""
+          ? "  Authentication                 OFF: every caller is an admin of tenant \"default\"; browser pages on http://localhost:* may call it"
           : "  Authentication                 on (Bearer JWT or API key: `taskyard apikey create`)",
         "  Ctrl-C stops everything.",
         "",

@@ -15,3 +15,8 @@ export function createOriginMatcher(entries: readonly string[]): (origin: string
     return anyPort.includes(host);
   };
 }
+
+/** `taskyard dev`'s origins: the configured ones, else loopback while authentication is off. */
+export function devCorsOrigins(configured: readonly string[], authMode: string): readonly string[] {
+  return configured.length > 0 || authMode !== "off" ? configured : LOOPBACK_ORIGINS;
+}

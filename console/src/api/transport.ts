@@ -1,6 +1,7 @@
 /**
  * Connect (JSON) to the Taskyard API: the same origin as the console unless VITE_TASKYARD_URL
- * points elsewhere (e.g. `vite` on :5173 against `npm run dev` on :8080).
+ * points elsewhere; under `npm run dev:console` (Vite on :5173) it defaults to `npm run dev`'s
+ * :8080, which accepts loopback origins.
  */
 import type { Interceptor } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-web";
@@ -12,6 +13,7 @@ const withCredential: Interceptor = (next) => (req) => {
   return next(req);
 };
 
-export const apiBaseUrl: string = import.meta.env.VITE_TASKYARD_URL ?? window.location.origin;
+export const apiBaseUrl: string =
+  import.meta.env.VITE_TASKYARD_URL ?? (import.meta.env.DEV ? "http://localhost:8080" : window.location.origin);
 
 export const transport = createConnectTransport({ baseUrl: apiBaseUrl, interceptors: [withCredential] });
