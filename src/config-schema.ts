@@ -44,6 +44,8 @@ export const schema = z.object({
   TEMPORAL_UI_URL: optionalString.pipe(z.url().optional()),
   TASKYARD_CORS_ORIGINS: list.default([]),
   TASKYARD_CONSOLE_DIR: optionalString,
+  // The console's external URL (links from Temporal back to tasks); a trailing slash is dropped.
+  TASKYARD_CONSOLE_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, "")).optional()),
   TASKYARD_WORKER_QUEUES: list.default(["default"]),
   TASKYARD_WORKER_CONCURRENCY: int(1, 10_000).default(10),
   TASKYARD_WORKFLOW_BUNDLE_PATH: optionalString,

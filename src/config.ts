@@ -32,6 +32,8 @@ export type Config = Readonly<{
   corsOrigins: readonly string[];
   /** The built web console served at /console; unset = the package's dist/console. */
   consoleDir: string | undefined;
+  /** The console's external base URL (no trailing slash), e.g. https://taskyard.example.com/console; unset: no links to it. */
+  consoleUrl: string | undefined;
   worker: Readonly<{
     /** Taskyard queues a worker serves; `*` = every queue of the tenant. */
     queues: readonly string[];
@@ -70,7 +72,7 @@ export type Config = Readonly<{
     /** Tasks each tenant may create per second (token bucket in MySQL, all replicas together); 0 = unlimited. */
     createRatePerSecond: number;
     createBurst: number;
-    /** Open WatchTask / WaitTask / reflection calls per caller (per replica); 0 = unlimited. */
+    /** Open WatchTask / WatchTasks / WaitTask / reflection calls per caller (per replica); 0 = unlimited. */
     maxStreamsPerCaller: number;
   }>;
 }>;
@@ -126,6 +128,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }),
     corsOrigins: Object.freeze([...e.TASKYARD_CORS_ORIGINS]),
     consoleDir: e.TASKYARD_CONSOLE_DIR,
+    consoleUrl: e.TASKYARD_CONSOLE_URL,
     worker: Object.freeze({
       queues: Object.freeze([...e.TASKYARD_WORKER_QUEUES]),
       queuesSet: input.TASKYARD_WORKER_QUEUES !== undefined,

@@ -19,6 +19,8 @@ import { temporalUiUrl } from "../infra/temporal/connection.js";
 import { createWorkflowGateway } from "../infra/temporal/workflow-gateway.js";
 import { QueueRepository } from "../queues/repository.js";
 import { QueueService } from "../queues/service.js";
+import { WaitExplainer } from "../queues/wait-explainer.js";
+import { WaitRepository } from "../queues/wait-repository.js";
 import { authInterceptor } from "../rpc/auth-interceptor.js";
 import { availabilityInterceptor } from "../rpc/availability-interceptor.js";
 import { watchDatabase } from "../infra/db/availability.js";
@@ -38,6 +40,8 @@ import { TaskService } from "../tasks/service.js";
 import { TaskTypeCatalog } from "../task-types/catalog.js";
 import { TaskTypeRepository } from "../task-types/repository.js";
 import { TaskTypeService } from "../task-types/service.js";
+import { SavedViewRepository } from "../views/repository.js";
+import { SavedViewService } from "../views/service.js";
 
 export interface ApiDeps {
   config: Config;
@@ -55,7 +59,7 @@ export interface RunningApi {
 
 export async function startApi({ config, dataSource, client, logger }: ApiDeps): Promise<RunningApi> {
   const searchAttributes = await ensureSearchAttributes(client, logger);
-  const workflows = createWorkflowGateway(client, { searchAttributes, workflowTaskQueue: config.workflowTaskQueue });
+  const workflows = createWorkflowGateway(client, { searchAttributes, workflowTaskQueue: config.workflowTaskQueue, consoleUrl: config.consoleUrl });
   const tasks = new TaskRepository(dataSource.manager);
   const lifecycle = new TaskLifecycle(tasks);
   const metrics = createMetrics();
@@ -123,9 +127,11 @@ export async function startApi({ config, dataSource, client, logger }: ApiDeps):
     routes: createRoutes({
       service,
       reads,
+      waits: new WaitExplainer({ tasks, queues, waits: new WaitRepository(dataSource.manager), workersFor: (queue, type) => taskTypes.workersForType(queue, type) }),
       queues: queueService,
       health,
       apiKeys,
+      savedViews: new SavedViewService({ views: new SavedViewRepository(dataSource.manager) }),
       temporalUiUrl: (workflowId, runId) => temporalUiUrl(config.temporal, workflowId, runId),
       types,
       taskTypes,

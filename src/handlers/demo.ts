@@ -7,6 +7,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { defineHandler, TaskError, type HandlerContext } from "../worker/handler.js";
 import type { JsonObject } from "../tasks/types.js";
 
+export { demoItems } from "./demo-items.js";
+
 function intParam(params: JsonObject, name: string, fallback: number, min: number, max: number): number {
   const v = params[name];
   if (v === undefined || v === null) return fallback;

@@ -11,6 +11,7 @@ import { HOLDS_SLOT_SQL, WAITING_REASON } from "../tasks/status.js";
 import { parseFairnessKey, readCursors, type FairCursors, type FairnessKey } from "./fairness.js";
 import { OrderRepository } from "./order-repository.js";
 import { nextPosition } from "./positions.js";
+import { QueueStatsRepository } from "./stats-repository.js";
 import type { BucketState } from "./token-bucket.js";
 import { DEFAULT_PRIORITY, DEFAULT_QUEUE, NO_RATE_LIMIT, defaultTemporalTaskQueue, type NewQueue, type Queue } from "./types.js";
 
@@ -187,27 +188,9 @@ export class QueueRepository {
     );
   }
 
-  /** Counts behind GetQueueStats, over the given windows ending `now`. */
-  async stats(tenant: string, queue: string, now: Date, averageWindowMs: number, rateWindowMs: number) {
-    return dbCall(async () => {
-      const [entries]: Array<{ queued: string; oldest: Date | null }> = await this.manager.query(
-        `SELECT COUNT(*) AS queued, MIN(enqueue_time) AS oldest FROM queue_entries WHERE tenant = ? AND queue = ?`,
-        [tenant, queue],
-      );
-      const running = await this.countActive(tenant, queue);
-      const [recent]: Array<{ avg_wait_ms: string | null; dispatched: string | null }> = await this.manager.query(
-        `SELECT AVG(TIMESTAMPDIFF(MICROSECOND, queue_time, start_time)) / 1000 AS avg_wait_ms, SUM(start_time >= ?) AS dispatched
-           FROM tasks WHERE tenant = ? AND queue = ? AND start_time >= ? AND queue_time IS NOT NULL`,
-        [new Date(now.getTime() - rateWindowMs), tenant, queue, new Date(now.getTime() - averageWindowMs)],
-      );
-      return {
-        queued: Number(entries?.queued ?? 0),
-        oldestEnqueueTime: entries?.oldest ?? null,
-        running,
-        averageWaitMs: Math.max(0, Number(recent?.avg_wait_ms ?? 0)),
-        dispatchedInRateWindow: Number(recent?.dispatched ?? 0),
-      };
-    });
+  /** The reads behind GetQueueStats, over the same connection. */
+  stats(): QueueStatsRepository {
+    return new QueueStatsRepository(this.manager);
   }
 
   /** (tenant, queue) pairs that have entries but no queue row any more (deleted meanwhile). */

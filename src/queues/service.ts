@@ -16,6 +16,7 @@ import type { FairCursors } from "./fairness.js";
 import { targetPosition, type MoveTarget } from "./move.js";
 import { nextPosition } from "./positions.js";
 import type { QueueChanges, QueueRepository } from "./repository.js";
+import { readQueueStats } from "./stats.js";
 import { effectiveBurst, tokensAt } from "./token-bucket.js";
 import { DEFAULT_QUEUE, type Queue, type QueueEntryView, type QueueStats, type RateLimit } from "./types.js";
 import type { QueueWatchers } from "./watchers.js";
@@ -38,8 +39,6 @@ export interface QueueServiceDeps {
 }
 
 const PURGE_BATCH = 200;
-const HOUR_MS = 3_600_000;
-const RATE_WINDOW_MS = 15 * 60_000;
 
 export class QueueService {
   constructor(private readonly deps: QueueServiceDeps) {}
@@ -249,21 +248,11 @@ export class QueueService {
     return { entries: page, nextPageToken: entries.length > pageSize ? offsetPageToken(offset + pageSize) : "" };
   }
 
+  /** Counts, the last hour per minute and per-project shares (queues/stats.ts). */
   async stats(caller: Caller, name: string): Promise<QueueStats> {
     const queue = await this.require(caller.tenant, name);
-    const now = new Date();
-    const [counts, workersWatching] = await Promise.all([
-      this.deps.queues.stats(caller.tenant, name, now, HOUR_MS, RATE_WINDOW_MS),
-      this.deps.watchers.count(queue),
-    ]);
-    return {
-      queued: counts.queued,
-      running: counts.running,
-      oldestWaitMs: counts.oldestEnqueueTime ? Math.max(0, now.getTime() - counts.oldestEnqueueTime.getTime()) : 0,
-      averageWaitMs: Math.round(counts.averageWaitMs),
-      dispatchedPerMinute: counts.dispatchedInRateWindow / (RATE_WINDOW_MS / 60_000),
-      workersWatching,
-    };
+    const [stats, workersWatching] = await Promise.all([readQueueStats(this.deps.queues.stats(), caller.tenant, name, new Date()), this.deps.watchers.count(queue)]);
+    return { ...stats, workersWatching };
   }
 
   /** Cancels every queued task of the queue (CANCELLED, reason `reason`); answers how many. */

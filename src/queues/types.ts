@@ -47,6 +47,30 @@ export interface QueueStats {
   /** Tasks dispatched per minute over the last 15 minutes. */
   dispatchedPerMinute: number;
   workersWatching: number;
+  /** One point per minute over the last hour, oldest first; the last is the current minute. */
+  history: QueueStatsPoint[];
+  /** Most slots first. */
+  projects: QueueProjectShare[];
+}
+
+/** One minute of a queue's history. */
+export interface QueueStatsPoint {
+  startTime: Date;
+  /** Handler starts (start_time) in that minute. */
+  started: number;
+  /** Tasks reaching a terminal status (end_time) in that minute. */
+  finished: number;
+  /** Average queue wait of the tasks started in that minute; 0 when none. */
+  averageWaitMs: number;
+}
+
+/** One project's share of a queue. */
+export interface QueueProjectShare {
+  project: string;
+  /** Tasks holding slots: RUNNING, CANCELLING, or dispatched and waiting for a worker. */
+  running: number;
+  /** Tasks waiting in the queue. */
+  queued: number;
 }
 
 export const DEFAULT_QUEUE = "default";

@@ -12,6 +12,7 @@ export function batchResultsToPb(results: readonly BatchResult[]): BatchTaskResu
       ok: r.ok,
       errorCode: r.error ? errorCodeName(domainCode(r.error) ?? Code.Internal) : "",
       errorMessage: r.error?.message ?? "",
+      newTaskId: r.newTaskId ?? "",
     }),
   );
 }

@@ -7,7 +7,7 @@
  *   when enough tokens will be back.
  *   The buckets live where `createTokens` keeps them: the API server passes the MySQL ones
  *   (limits/rate-bucket-repository.ts), so the rate holds across all replicas together.
- * - Open streams and long polls (WatchTask, WaitTask, reflection) per caller (tenant +
+ * - Open streams and long polls (WatchTask, WatchTasks, WaitTask, reflection) per caller (tenant +
  *   principal), counted per replica: a stream holds that replica's resources, so that is where
  *   the cap belongs. Size limits (request bytes, tags, labels, params,
  * page size, filter length and depth) are enforced where the request is read: rpc/server.ts
@@ -79,7 +79,7 @@ export function limitsInterceptor(options: LimitsOptions): Interceptor {
     const key = `${caller.tenant}\u0000${caller.principal}`;
     if (!streams.acquire(key)) {
       throw new ConnectError(
-        `too many open streams and long polls (WatchTask, WaitTask): at most ${options.maxStreamsPerCaller} per caller; close one first`,
+        `too many open streams and long polls (WatchTask, WatchTasks, WaitTask): at most ${options.maxStreamsPerCaller} per caller; close one first`,
         Code.ResourceExhausted,
       );
     }

@@ -18,10 +18,11 @@ import {
   QueueStatsSchema,
   type Queue as PbQueue,
   type QueueEntry as PbQueueEntry,
+  type QueueStats as PbQueueStats,
   type QueueService as QueueServiceDesc,
 } from "../gen/taskyard/v1/queue_service_pb.js";
 import type { QueueService } from "../queues/service.js";
-import type { Queue, QueueEntryView } from "../queues/types.js";
+import type { Queue, QueueEntryView, QueueStats } from "../queues/types.js";
 import type { Task } from "../tasks/types.js";
 import { callerOf } from "./caller.js";
 import { msToDuration, taskToPb } from "./convert.js";
@@ -101,16 +102,7 @@ export function createQueueHandlers({ queues, temporalUiUrl }: QueueHandlerDeps)
 
     async getQueueStats(req, ctx) {
       const name = validateQueueName("name", req.name);
-      const s = await queues.stats(callerOf(ctx), name);
-      return create(QueueStatsSchema, {
-        name,
-        queued: BigInt(s.queued),
-        running: BigInt(s.running),
-        oldestWait: msToDuration(s.oldestWaitMs),
-        averageWait: msToDuration(s.averageWaitMs),
-        dispatchedPerMinute: s.dispatchedPerMinute,
-        workersWatching: s.workersWatching,
-      });
+      return statsToPb(name, await queues.stats(callerOf(ctx), name));
     },
 
     async purgeQueue(req, ctx) {
@@ -132,6 +124,25 @@ function queueToPb(q: Queue & { workersWatching?: number }): PbQueue {
     createTime: timestampFromDate(q.createTime),
     updateTime: timestampFromDate(q.updateTime),
     workersWatching: q.workersWatching ?? 0,
+  });
+}
+
+function statsToPb(name: string, s: QueueStats): PbQueueStats {
+  return create(QueueStatsSchema, {
+    name,
+    queued: BigInt(s.queued),
+    running: BigInt(s.running),
+    oldestWait: msToDuration(s.oldestWaitMs),
+    averageWait: msToDuration(s.averageWaitMs),
+    dispatchedPerMinute: s.dispatchedPerMinute,
+    workersWatching: s.workersWatching,
+    history: s.history.map((p) => ({
+      startTime: timestampFromDate(p.startTime),
+      started: BigInt(p.started),
+      finished: BigInt(p.finished),
+      averageWait: msToDuration(p.averageWaitMs),
+    })),
+    projects: s.projects.map((p) => ({ project: p.project, running: BigInt(p.running), queued: BigInt(p.queued) })),
   });
 }
 

@@ -42,10 +42,11 @@ import {
   TYPE_RE,
 } from "./validate.js";
 import { taskTypeToPb } from "./worker-handlers.js";
+import { createTaskWatchHandlers, type TaskWatchHandlerDeps } from "./task-watch-handlers.js";
 import type { TaskTypeCatalog } from "../task-types/catalog.js";
 import type { TaskTypeService } from "../task-types/service.js";
 
-export interface TaskHandlerDeps {
+export interface TaskHandlerDeps extends TaskWatchHandlerDeps {
   service: TaskService;
   reads: TaskQueryService;
   temporalUiUrl: (workflowId: string | null, runId: string | null) => string;
@@ -54,7 +55,8 @@ export interface TaskHandlerDeps {
   taskTypes: TaskTypeService;
 }
 
-export function createTaskHandlers({ service, reads, temporalUiUrl, types, taskTypes }: TaskHandlerDeps): ServiceImpl<typeof TaskServiceDesc> {
+export function createTaskHandlers(deps: TaskHandlerDeps): ServiceImpl<typeof TaskServiceDesc> {
+  const { service, reads, temporalUiUrl, types, taskTypes } = deps;
   /** Defaults of the well-formed types a request names (validation reports malformed ones). */
   const defaultsFor = (ctx: HandlerContext, requests: ReadonlyArray<{ task?: { type: string } }>) =>
     types.defaultsFor(callerOf(ctx).tenant, requests.map((r) => r.task?.type ?? "").filter((t) => t.length <= LIMITS.typeLength && TYPE_RE.test(t)));
@@ -69,6 +71,8 @@ export function createTaskHandlers({ service, reads, temporalUiUrl, types, taskT
   };
 
   return {
+    ...createTaskWatchHandlers(deps),
+
     async createTask(req, ctx) {
       return toPbFor(ctx)(await service.create(callerOf(ctx), validateCreateTask(req, await defaultsFor(ctx, [req]))));
     },
@@ -137,7 +141,9 @@ export function createTaskHandlers({ service, reads, temporalUiUrl, types, taskT
     },
 
     async retryTask(req, ctx) {
-      return toPbFor(ctx)(await service.retry(callerOf(ctx), validateId("id", req.id), req.reason, req.force));
+      const id = validateId("id", req.id);
+      if (req.failedItemsOnly) return toPbFor(ctx)(await service.retryFailedItems(callerOf(ctx), id));
+      return toPbFor(ctx)(await service.retry(callerOf(ctx), id, req.reason, req.force));
     },
 
     async resetTask(req, ctx) {
@@ -184,8 +190,10 @@ export function createTaskHandlers({ service, reads, temporalUiUrl, types, taskT
       return batch(ctx, validateBatchTarget(req.ids, req.filter), (caller, id) => service.cancel(caller, id, req.reason));
     },
 
-    batchRetryTasks(req, ctx) {
-      return batch(ctx, validateBatchTarget(req.ids, req.filter), (caller, id) => service.retry(caller, id, req.reason, false));
+    async batchRetryTasks(req, ctx) {
+      const target = validateBatchTarget(req.ids, req.filter);
+      if (req.failedItemsOnly) return { results: batchResultsToPb(await service.batchRetryFailedItems(callerOf(ctx), target)) };
+      return batch(ctx, target, (caller, id) => service.retry(caller, id, req.reason, false));
     },
 
     batchArchiveTasks(req, ctx) {

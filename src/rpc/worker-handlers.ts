@@ -80,6 +80,7 @@ export function taskTypeToPb(t: TaskType): PbTaskType {
     paramsSchema: t.paramsSchema,
     resultSchema: t.resultSchema,
     ...typeDefaultsToPb(t.retryPolicy, t.timeouts),
+    retryItemsParam: t.retryItemsParam ?? "",
     queues: t.queues,
     workersOnline: t.workersOnline,
     lastSeenTime: t.lastSeenTime ? timestampFromDate(t.lastSeenTime) : undefined,

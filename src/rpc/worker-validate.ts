@@ -2,7 +2,7 @@
  * Validation of WorkerService requests (the public worker contract, docs/workers.md): proto
  * requests → domain inputs, every failure an InvalidArgumentError naming the field.
  */
-import type { JsonObject } from "@bufbuild/protobuf";
+import type { JsonObject, JsonValue } from "@bufbuild/protobuf";
 import type { TaskType as PbTaskType, RegisterWorkerRequest } from "../gen/taskyard/v1/worker_service_pb.js";
 import type { Progress as PbProgress, Artifact as PbArtifact } from "../gen/taskyard/v1/task_pb.js";
 import { QUEUE_NAME_RE, DEFAULT_QUEUE } from "../queues/types.js";
@@ -16,6 +16,7 @@ const WORKER_ID_RE = /^[A-Za-z0-9][A-Za-z0-9_.:@\/-]{0,127}$/;
 const MAX_TYPES = 500;
 const MAX_QUEUES = 100;
 const MAX_SCHEMA_BYTES = 64 * 1024;
+const PARAM_NAME_RE = /^[A-Za-z_][A-Za-z0-9_-]{0,127}$/;
 
 export function validateWorkerId(field: string, id: string): string {
   if (!id) bad(field, "is required");
@@ -51,10 +52,12 @@ function validateTaskTypeSpec(at: string, t: PbTaskType): TaskTypeSpec {
   if (!t.type) bad(`${at}.type`, "is required");
   maxLength(`${at}.type`, t.type, LIMITS.typeLength);
   if (!TYPE_RE.test(t.type)) bad(`${at}.type`, "must start with a letter or digit and contain only letters, digits, '_', '.', ':' and '-'");
+  const paramsSchema = validateSchema(`${at}.params_schema`, t.paramsSchema);
+  const retryItemsParam = validateRetryItemsParam(`${at}.retry_items_param`, t.retryItemsParam, paramsSchema);
   return {
     type: t.type,
     description: maxLength(`${at}.description`, t.description, 2000),
-    paramsSchema: validateSchema(`${at}.params_schema`, t.paramsSchema),
+    paramsSchema,
     resultSchema: validateSchema(`${at}.result_schema`, t.resultSchema),
     retryPolicy: t.retryPolicy ? onlySet(validateRetryPolicy({ retryPolicy: t.retryPolicy, maxAttempts: 0 }, undefined, at), {
       maxAttempts: t.retryPolicy.maxAttempts > 0,
@@ -66,7 +69,32 @@ function validateTaskTypeSpec(at: string, t: PbTaskType): TaskTypeSpec {
       startToCloseMs: t.timeouts.startToClose !== undefined,
       heartbeatMs: t.timeouts.heartbeat !== undefined,
     }) : {},
+    ...(retryItemsParam ? { retryItemsParam } : {}),
   };
+}
+
+/**
+ * The param RetryTask's `failed_items_only` rewrites: a plain name; when the type's schema lists
+ * its properties, one of them that holds an array (else no task of the type could carry items).
+ */
+function validateRetryItemsParam(field: string, name: string, paramsSchema: JsonObject | undefined): string | undefined {
+  if (!name) return undefined;
+  if (!PARAM_NAME_RE.test(name)) bad(field, "must be 1–128 letters, digits, '_' and '-', starting with a letter or '_'");
+  const properties = paramsSchema?.properties;
+  if (properties && typeof properties === "object" && !Array.isArray(properties)) {
+    const property = properties[name];
+    if (property === undefined) bad(field, `"${name}" is not a property of params_schema`);
+    if (!allowsArray(property)) bad(field, `params_schema.properties.${name} must be of type array`);
+  }
+  return name;
+}
+
+/** Whether a property schema admits an array: `type` array (or a list naming it), or an anyOf/oneOf branch that does (pydantic's Optional[list]). */
+function allowsArray(schema: JsonValue): boolean {
+  if (!schema || typeof schema !== "object" || Array.isArray(schema)) return false;
+  const { type } = schema;
+  if (type === "array" || (Array.isArray(type) && type.includes("array"))) return true;
+  return [schema.anyOf, schema.oneOf].some((branches) => Array.isArray(branches) && branches.some(allowsArray));
 }
 
 /** The fields of a validated value that the request set (the rest fall back to the global defaults per task). */

@@ -15,6 +15,7 @@ interface TypeRow {
   result_schema: unknown;
   retry_policy: unknown;
   timeouts: unknown;
+  retry_items_param: string;
   create_time: Date;
   update_time: Date;
   queues: string | null;
@@ -23,7 +24,7 @@ interface TypeRow {
 }
 
 const SELECT_TYPES = `
-  SELECT t.type, t.description, t.params_schema, t.result_schema, t.retry_policy, t.timeouts, t.create_time, t.update_time,
+  SELECT t.type, t.description, t.params_schema, t.result_schema, t.retry_policy, t.timeouts, t.retry_items_param, t.create_time, t.update_time,
          GROUP_CONCAT(DISTINCT w.queue ORDER BY w.queue SEPARATOR ',') AS queues,
          COUNT(DISTINCT CASE WHEN w.last_seen_time >= ? THEN w.worker_id END) AS workers_online,
          MAX(w.last_seen_time) AS last_seen_time
@@ -38,14 +39,15 @@ export class TaskTypeRepository {
       this.manager.transaction(async (tx) => {
         for (const t of [...reg.types].sort((a, b) => a.type.localeCompare(b.type))) {
           await tx.query(
-            `INSERT INTO task_types (tenant, type, description, params_schema, result_schema, retry_policy, timeouts, create_time, update_time)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            `INSERT INTO task_types (tenant, type, description, params_schema, result_schema, retry_policy, timeouts, retry_items_param, create_time, update_time)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
              ON DUPLICATE KEY UPDATE
                update_time = IF(description <=> VALUES(description) AND params_schema <=> VALUES(params_schema) AND result_schema <=> VALUES(result_schema)
-                                AND retry_policy <=> VALUES(retry_policy) AND timeouts <=> VALUES(timeouts), update_time, VALUES(update_time)),
+                                AND retry_policy <=> VALUES(retry_policy) AND timeouts <=> VALUES(timeouts) AND retry_items_param <=> VALUES(retry_items_param),
+                                update_time, VALUES(update_time)),
                description = VALUES(description), params_schema = VALUES(params_schema), result_schema = VALUES(result_schema),
-               retry_policy = VALUES(retry_policy), timeouts = VALUES(timeouts)`,
-            [tenant, t.type, t.description, jsonOrNull(t.paramsSchema), jsonOrNull(t.resultSchema), JSON.stringify(t.retryPolicy), JSON.stringify(t.timeouts), now, now],
+               retry_policy = VALUES(retry_policy), timeouts = VALUES(timeouts), retry_items_param = VALUES(retry_items_param)`,
+            [tenant, t.type, t.description, jsonOrNull(t.paramsSchema), jsonOrNull(t.resultSchema), JSON.stringify(t.retryPolicy), JSON.stringify(t.timeouts), t.retryItemsParam ?? "", now, now],
           );
         }
         await tx.query(`DELETE FROM task_type_workers WHERE tenant = ? AND worker_id = ?`, [tenant, reg.workerId]);
@@ -72,7 +74,7 @@ export class TaskTypeRepository {
   /** The spec of one type, or undefined when no worker ever registered it in `tenant`. */
   async spec(tenant: string, type: string): Promise<TaskTypeSpec | undefined> {
     const rows = (await dbCall(() =>
-      this.manager.query(`SELECT type, description, params_schema, result_schema, retry_policy, timeouts FROM task_types WHERE tenant = ? AND type = ?`, [tenant, type]),
+      this.manager.query(`SELECT type, description, params_schema, result_schema, retry_policy, timeouts, retry_items_param FROM task_types WHERE tenant = ? AND type = ?`, [tenant, type]),
     )) as TypeRow[];
     return rows[0] ? rowToSpec(rows[0]) : undefined;
   }
@@ -129,5 +131,6 @@ function rowToSpec(r: TypeRow): TaskTypeSpec {
     resultSchema: json<JsonObject | undefined>(r.result_schema, undefined),
     retryPolicy: json(r.retry_policy, {}),
     timeouts: json(r.timeouts, {}),
+    ...(r.retry_items_param ? { retryItemsParam: r.retry_items_param } : {}),
   };
 }

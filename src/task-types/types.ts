@@ -11,6 +11,11 @@ export interface TaskTypeSpec {
   resultSchema: JsonObject | undefined;
   retryPolicy: Partial<RetryPolicy>;
   timeouts: Partial<TaskTimeouts>;
+  /**
+   * The top-level array param that lists the items a task of the type processes, so RetryTask
+   * with `failed_items_only` can rerun only the failed ones; undefined when the type names none.
+   */
+  retryItemsParam?: string;
 }
 
 /** A registered type as ListTaskTypes shows it. */

@@ -63,6 +63,8 @@ export interface BatchResult {
   id: string;
   ok: boolean;
   error?: DomainError;
+  /** The task the operation made (BatchRetryTasks with failed_items_only). */
+  newTaskId?: string;
 }
 
 /** How a Batch… RPC picks its tasks: explicit ids, or a selection (an AIP-160 filter). */

@@ -1,5 +1,6 @@
 /**
- * The read use cases of TaskService: get, batch get, list, facets, events, watch and wait.
+ * The read use cases of TaskService: get, batch get, list, facets, events, watch (one task or a
+ * list page) and wait.
  * Reads reach the caller's tasks and other tenants' PUBLIC ones (for ListTasks only with
  * `include_public`); facets stay within the caller's tenant. Nothing here writes.
  */
@@ -7,6 +8,7 @@ import { InvalidArgumentError } from "../domain/errors.js";
 import { taskNotFound } from "./access.js";
 import type { ListTasksInput, Selection } from "./inputs.js";
 import { decodeEventToken, decodePageToken, eventPageToken, keysetPageToken, offsetPageToken } from "./page-tokens.js";
+import { watchList, type ListChange } from "./list-watch.js";
 import { DEFAULT_ORDER, type OrderTerm, type TaskQueryRepository } from "./query-repository.js";
 import type { TaskRepository } from "./repository.js";
 import { isTerminal } from "./status.js";
@@ -97,6 +99,11 @@ export class TaskQueryService {
         yield now;
       }
     }
+  }
+
+  /** One list page now and every change to it (tasks/list-watch.ts), until `signal` aborts. */
+  watchList(caller: Caller, input: ListTasksInput, signal: AbortSignal): AsyncGenerator<ListChange> {
+    return watchList(() => this.list(caller, input), signal);
   }
 
   /** Waits until the task is terminal or `timeoutMs` passed; answers the task as it is then. */

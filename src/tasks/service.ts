@@ -17,6 +17,7 @@ import type { TaskLifecycle } from "./lifecycle.js";
 import type { TaskQueryRepository } from "./query-repository.js";
 import type { TaskQueryService } from "./query-service.js";
 import type { TaskRepository } from "./repository.js";
+import { retryFailedItems, withNewTaskIds } from "./retry-failed-items.js";
 import { cancelRefusal, isTerminal, isWaitingForWorker, resetRefusal, retryRefusal, TERMINAL_STATUSES } from "./status.js";
 import type { Caller, Task, Visibility } from "./types.js";
 import type { WorkflowGateway } from "./workflow-gateway.js";
@@ -237,6 +238,16 @@ export class TaskService {
     });
     this.deps.onEnqueued?.();
     return task;
+  }
+
+  /** RetryTask with failed_items_only: a new task over the source's failed items only (retry-failed-items.ts). */
+  retryFailedItems(caller: Caller, id: string): Promise<Task> {
+    return retryFailedItems({ tasks: this.deps.tasks, types: this.deps.types, clone: (...args) => this.clone(...args) }, caller, id);
+  }
+
+  /** BatchRetryTasks with failed_items_only: one result per task, naming the task it made. */
+  batchRetryFailedItems(caller: Caller, target: BatchTarget): Promise<BatchResult[]> {
+    return withNewTaskIds((op) => this.batch(caller, target, op), (id) => this.retryFailedItems(caller, id));
   }
 
   /** Any non-running task back to PENDING, progress, result and error cleared. */

@@ -60,6 +60,13 @@ export interface TaskHandler {
   readonly resultSchema?: JsonObject;
   /** Defaults for tasks of this type that don't set their own (else the global defaults). */
   readonly defaults?: { retryPolicy?: Partial<RetryPolicy>; timeouts?: Partial<TaskTimeouts> };
+  /**
+   * For a handler that processes a list of items and reports failures per item: the top-level
+   * array param listing them (it must be an array property of `paramsSchema`). RetryTask with
+   * `failed_items_only` then makes a new task whose param holds only the items that failed;
+   * report each failure's `item` as the element itself (a string), its `id`, or its JSON text.
+   */
+  readonly retryItemsParam?: string;
   run(params: JsonObject, ctx: HandlerContext): Promise<HandlerResult>;
 }
 

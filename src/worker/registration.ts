@@ -7,7 +7,15 @@ import type { TaskHandler } from "./handler.js";
 
 /** A handler's type as the registry stores it (for fixtures that register without a worker). */
 export function specOf(h: TaskHandler): TaskTypeSpec {
-  return { type: h.type, description: h.description, paramsSchema: h.paramsSchema, resultSchema: h.resultSchema, retryPolicy: h.defaults?.retryPolicy ?? {}, timeouts: h.defaults?.timeouts ?? {} };
+  return {
+    type: h.type,
+    description: h.description,
+    paramsSchema: h.paramsSchema,
+    resultSchema: h.resultSchema,
+    retryPolicy: h.defaults?.retryPolicy ?? {},
+    timeouts: h.defaults?.timeouts ?? {},
+    ...(h.retryItemsParam ? { retryItemsParam: h.retryItemsParam } : {}),
+  };
 }
 
 export function registrationOf(workerId: string, identity: string, sdk: string, queues: readonly string[] | "all", handlers: readonly TaskHandler[]): RegisterWorkerRequest {
@@ -23,6 +31,7 @@ export function registrationOf(workerId: string, identity: string, sdk: string, 
       paramsSchema: h.paramsSchema,
       resultSchema: h.resultSchema,
       ...typeDefaultsToPb(h.defaults?.retryPolicy ?? {}, h.defaults?.timeouts ?? {}),
+      retryItemsParam: h.retryItemsParam ?? "",
     })),
   });
 }

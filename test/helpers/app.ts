@@ -34,6 +34,8 @@ export function testEnv(extra: Record<string, string> = {}): Record<string, stri
     TASKYARD_HOST: "127.0.0.1",
     TASKYARD_PORT: "0",
     TEMPORAL_UI_URL: "http://localhost:8233",
+    // Every test app the same: any app's dispatcher may start another's tasks (test/integration/temporal-links.test.ts).
+    TASKYARD_CONSOLE_URL: "http://localhost:8080/console",
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "error",
     TASKYARD_DISPATCH_INTERVAL_MS: "250",
     TASKYARD_PROGRESS_INTERVAL_MS: "100",

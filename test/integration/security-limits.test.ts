@@ -180,7 +180,7 @@ describe("streams per caller", () => {
     const second = await watch();
     const err = await errorOf(wait());
     expect(err.code).toBe(Code.ResourceExhausted);
-    expect(err.rawMessage).toContain("long polls (WatchTask, WaitTask): at most 2 per caller");
+    expect(err.rawMessage).toContain("long polls (WatchTask, WatchTasks, WaitTask): at most 2 per caller");
 
     second.abort();
     await waitFor(() => codeOf(wait()), (code) => code === "OK", 5_000, 100);

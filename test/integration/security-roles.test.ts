@@ -13,6 +13,7 @@ import { Health, HealthCheckResponse_ServingStatus } from "../../src/gen/grpc/he
 import { ServerReflection } from "../../src/gen/grpc/reflection/v1/reflection_pb.js";
 import { ApiKeyService } from "../../src/gen/taskyard/v1/api_key_service_pb.js";
 import { QueueService } from "../../src/gen/taskyard/v1/queue_service_pb.js";
+import { SavedViewService } from "../../src/gen/taskyard/v1/saved_view_service_pb.js";
 import { TaskService } from "../../src/gen/taskyard/v1/task_service_pb.js";
 import { WorkerService } from "../../src/gen/taskyard/v1/worker_service_pb.js";
 import { requirementOf } from "../../src/rpc/authz.js";
@@ -59,7 +60,7 @@ async function call(service: DescService, method: DescMethod, token: string, ext
   }
 }
 
-const SERVICES: DescService[] = [TaskService, QueueService, ApiKeyService, WorkerService, ServerReflection];
+const SERVICES: DescService[] = [TaskService, QueueService, ApiKeyService, WorkerService, SavedViewService, ServerReflection];
 const byName = new Map(SERVICES.map((s) => [s.typeName, s]));
 // Plain strings only: test titles format their arguments, and descriptors are huge cyclic graphs.
 const cases = SERVICES.flatMap((service) =>

@@ -7,11 +7,12 @@ import * as reflectionV1 from "../../src/gen/grpc/reflection/v1/reflection_pb.js
 import * as reflectionV1alpha from "../../src/gen/grpc/reflection/v1alpha/reflection_pb.js";
 import { ApiKeyService } from "../../src/gen/taskyard/v1/api_key_service_pb.js";
 import { QueueService } from "../../src/gen/taskyard/v1/queue_service_pb.js";
+import { SavedViewService } from "../../src/gen/taskyard/v1/saved_view_service_pb.js";
 import { TaskSchema, TaskVisibility } from "../../src/gen/taskyard/v1/task_pb.js";
 import { TaskService } from "../../src/gen/taskyard/v1/task_service_pb.js";
 import { PUBLIC_SERVICES, RULES, requirementOf } from "../../src/rpc/authz.js";
 
-const PROTECTED = [TaskService, QueueService, ApiKeyService, reflectionV1.ServerReflection, reflectionV1alpha.ServerReflection];
+const PROTECTED = [TaskService, QueueService, ApiKeyService, WorkerService, SavedViewService, reflectionV1.ServerReflection, reflectionV1alpha.ServerReflection];
 
 describe("the role table", () => {
   it.each(PROTECTED.map((s) => s.typeName))("has a row for every method %s declares, and no stale rows", (typeName) => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../../src/config.js";
+import { devConsoleUrl } from "../../src/commands/dev.js";
 
 describe("loadConfig", () => {
   it("gives sane defaults for an empty environment", () => {
@@ -39,6 +40,22 @@ describe("loadConfig", () => {
     const message = (error as Error).message;
     for (const name of ["TASKYARD_PORT", "LOG_LEVEL", "DATABASE_URL", "TASKYARD_MIGRATE_ON_START"]) expect(message).toContain(name);
     expect((error as ConfigError).problems).toHaveLength(4);
+  });
+
+  it("has no console URL unless TASKYARD_CONSOLE_URL names one (http or https, trailing slash dropped)", () => {
+    expect(loadConfig({}).consoleUrl).toBeUndefined();
+    expect(loadConfig({ TASKYARD_CONSOLE_URL: "https://taskyard.example.com/console/" }).consoleUrl).toBe("https://taskyard.example.com/console");
+    expect(() => loadConfig({ TASKYARD_CONSOLE_URL: "taskyard.example.com/console" })).toThrow(/TASKYARD_CONSOLE_URL/);
+    expect(() => loadConfig({ TASKYARD_CONSOLE_URL: "ftp://taskyard.example.com/console" })).toThrow(/TASKYARD_CONSOLE_URL/);
+  });
+
+  it("derives `dev`'s console URL from its listen address and port", () => {
+    expect(devConsoleUrl("127.0.0.1", 8080)).toBe("http://localhost:8080/console");
+    expect(devConsoleUrl("0.0.0.0", 9090)).toBe("http://localhost:9090/console");
+    expect(devConsoleUrl("192.168.1.5", 8080)).toBe("http://192.168.1.5:8080/console");
+    expect(devConsoleUrl("fd00::5", 8080)).toBe("http://[fd00::5]:8080/console");
+    // A random port is not known before the server listens: no link rather than a wrong one.
+    expect(devConsoleUrl("127.0.0.1", 0)).toBeUndefined();
   });
 
   it("requires the client certificate and key together", () => {

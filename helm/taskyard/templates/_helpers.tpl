@@ -160,6 +160,7 @@ config.extraEnv wins over the chart's own keys.
 {{- end }}
 {{- with $v.temporal.uiUrl }}{{ $_ := set $d "TEMPORAL_UI_URL" . }}{{ end }}
 {{- with $v.config.corsOrigins }}{{ $_ := set $d "TASKYARD_CORS_ORIGINS" (join "," .) }}{{ end }}
+{{- with $v.config.consoleUrl }}{{ $_ := set $d "TASKYARD_CONSOLE_URL" . }}{{ end }}
 {{- with $v.config.auth.jwksUrl }}{{ $_ := set $d "TASKYARD_AUTH_JWKS_URL" . }}{{ end }}
 {{- with $v.config.auth.mode }}{{ $_ := set $d "TASKYARD_AUTH_MODE" . }}{{ end }}
 {{- with $v.config.auth.issuers }}{{ $_ := set $d "TASKYARD_AUTH_JWT_ISSUERS" (join "," .) }}{{ end }}

@@ -3,7 +3,7 @@
  * MariaDB and a Temporal dev server with Taskyard's search attributes — each only when no
  * existing server is given. One place for `taskyard dev`, the test harness and the benchmarks.
  */
-import { SEARCH_ATTRIBUTE_PROJECT, SEARCH_ATTRIBUTE_TYPE } from "../../../workflows/definitions.js";
+import { SEARCH_ATTRIBUTE_PROJECT, SEARCH_ATTRIBUTE_TASK_ID, SEARCH_ATTRIBUTE_TYPE } from "../../../workflows/definitions.js";
 import { findTemporalCli, LocalServiceError } from "./binaries.js";
 import { startLocalMariaDb, type LocalMariaDbOptions } from "./mariadb.js";
 import { startTemporalDevServer, type TemporalDevServer, type TemporalDevServerOptions } from "./temporal-dev-server.js";
@@ -19,7 +19,7 @@ export async function startLocalTemporal(opts: LocalTemporalOptions): Promise<Te
         "or point TEMPORAL_ADDRESS (tests: TEST_TEMPORAL_ADDRESS, benchmarks: BENCH_TEMPORAL_ADDRESS) at a running server",
     );
   }
-  return startTemporalDevServer({ ...opts, binary, searchAttributes: { [SEARCH_ATTRIBUTE_TYPE]: "Keyword", [SEARCH_ATTRIBUTE_PROJECT]: "Keyword" } });
+  return startTemporalDevServer({ ...opts, binary, searchAttributes: { [SEARCH_ATTRIBUTE_TYPE]: "Keyword", [SEARCH_ATTRIBUTE_PROJECT]: "Keyword", [SEARCH_ATTRIBUTE_TASK_ID]: "Keyword" } });
 }
 
 export interface LocalServicesOptions {

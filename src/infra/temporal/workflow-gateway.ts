@@ -1,11 +1,12 @@
 /** WorkflowGateway over the Temporal client: start (idempotent), abort signal, describe. */
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from "@temporalio/client";
 import { ServiceError } from "@temporalio/client";
+import type { SearchAttributePair } from "@temporalio/common";
 import { FailedPreconditionError, UnavailableError } from "../../domain/errors.js";
 import type { Task } from "../../tasks/types.js";
 import type { ExecutionState, WorkflowGateway } from "../../tasks/workflow-gateway.js";
 import { abortSignal, TASK_WORKFLOW, type TaskWorkflowInput } from "../../../workflows/definitions.js";
-import { PROJECT_KEY, TYPE_KEY } from "./search-attributes.js";
+import { PROJECT_KEY, TASK_ID_KEY, TYPE_KEY } from "./search-attributes.js";
 import { handlerTaskQueue } from "../../task-types/types.js";
 
 /** `queueTaskQueue`: the Temporal task queue of the task's queue, from which the handler task queue derives. */
@@ -22,8 +23,33 @@ export function workflowInput(task: Task, queueTaskQueue: string): TaskWorkflowI
   };
 }
 
-/** `workflowTaskQueue`: where taskWorkflow itself runs (the `serve` replicas poll it). */
-export function createWorkflowGateway(client: Client, options: { searchAttributes: boolean; workflowTaskQueue: string }): WorkflowGateway {
+export interface WorkflowGatewayOptions {
+  /** Search attributes the namespace has (ensureSearchAttributes); `true` = all of Taskyard's, `false` = none. */
+  searchAttributes: boolean | ReadonlySet<string>;
+  /** Where taskWorkflow itself runs (the `serve` replicas poll it). */
+  workflowTaskQueue: string;
+  /** The console's external base URL (no trailing slash): workflows then link back to their task. */
+  consoleUrl?: string;
+}
+
+/** The search attributes of a task's workflow, limited to those the namespace has. */
+export function taskSearchAttributes(task: Task, available: boolean | ReadonlySet<string>): SearchAttributePair[] {
+  const pairs: SearchAttributePair[] = [
+    { key: TYPE_KEY, value: task.type },
+    { key: PROJECT_KEY, value: task.project },
+    { key: TASK_ID_KEY, value: task.id },
+  ];
+  return typeof available === "boolean" ? (available ? pairs : []) : pairs.filter((p) => available.has(p.key.name));
+}
+
+/** What the Temporal UI shows of a task's workflow: a one-line summary, and a link back to the task when the console's URL is known. */
+export function taskUserMetadata(task: Task, consoleUrl: string | undefined): { staticSummary: string; staticDetails?: string } {
+  const staticSummary = `${task.type} task ${task.id}`;
+  if (!consoleUrl) return { staticSummary };
+  return { staticSummary, staticDetails: `[Open in Taskyard console](${consoleUrl}/tasks/${encodeURIComponent(task.id)})` };
+}
+
+export function createWorkflowGateway(client: Client, options: WorkflowGatewayOptions): WorkflowGateway {
   return {
     async start(task, queueTaskQueue) {
       // Temporal would accept the workflow but never schedule its activity on such a queue: refuse
@@ -33,6 +59,7 @@ export function createWorkflowGateway(client: Client, options: { searchAttribute
       if (handlerQueue.startsWith("/_sys/") || handlerQueue.length > 1000) {
         throw new FailedPreconditionError(`queue "${task.queue}" has temporal task queue "${queueTaskQueue}", which Temporal cannot use (a reserved /_sys/ name or too long); change it with UpdateQueue`);
       }
+      const attributes = taskSearchAttributes(task, options.searchAttributes);
       try {
         const handle = await client.workflow.start(TASK_WORKFLOW, {
           taskQueue: options.workflowTaskQueue,
@@ -40,9 +67,8 @@ export function createWorkflowGateway(client: Client, options: { searchAttribute
           args: [workflowInput(task, queueTaskQueue)],
           // A second start of a running task (a dispatcher that lost its commit) joins the first.
           workflowIdConflictPolicy: "USE_EXISTING",
-          ...(options.searchAttributes
-            ? { typedSearchAttributes: [{ key: TYPE_KEY, value: task.type }, { key: PROJECT_KEY, value: task.project }] }
-            : {}),
+          ...(attributes.length > 0 ? { typedSearchAttributes: attributes } : {}),
+          ...taskUserMetadata(task, options.consoleUrl),
           memo: { tenant: task.tenant, attempt: task.attempt },
         });
         return { runId: handle.firstExecutionRunId };

@@ -105,6 +105,41 @@ def test_handler_declaration_errors() -> None:
         Worker([touch.fn])  # type: ignore[list-item]
 
 
+class Batch(BaseModel):
+    clips: list[str]
+    maybe: list[int] | None = None
+    label: str = ""
+
+
+def test_retry_items_param_is_registered() -> None:
+    @handler("clips.encode", params=Batch, retry_items_param="clips")
+    async def encode(ctx: TaskContext, params: Batch) -> dict:
+        return {}
+
+    @handler("clips.any", retry_items_param="things")  # no schema: any object, nothing to check
+    async def anything(ctx: TaskContext, params: dict) -> dict:
+        return {}
+
+    assert encode.retry_items_param == "clips"
+    body = Worker([encode, anything, touch], taskyard_url="http://x").registration_body()
+    first, second, third = body["taskTypes"]
+    assert first["retryItemsParam"] == "clips"
+    assert second["retryItemsParam"] == "things"
+    assert "retryItemsParam" not in third  # not declared: not sent
+    # Optional[list] (pydantic's anyOf) is an array too
+    assert handler("clips.maybe", params=Batch, retry_items_param="maybe")(encode.fn).retry_items_param == "maybe"
+
+
+def test_retry_items_param_errors() -> None:
+    for bad in ("1st", "has space", "a.b", "x" * 129):
+        with pytest.raises(ValueError, match="invalid retry_items_param"):
+            handler("clips.bad", retry_items_param=bad)(touch.fn)
+    with pytest.raises(ValueError, match="not a property"):
+        handler("clips.bad", params=Batch, retry_items_param="clip")(touch.fn)
+    with pytest.raises(ValueError, match="must be an array"):
+        handler("clips.bad", params=Batch, retry_items_param="label")(touch.fn)
+
+
 async def test_handler_is_still_callable() -> None:
     assert isinstance(scan, Handler)
     assert scan.__name__ == "scan"

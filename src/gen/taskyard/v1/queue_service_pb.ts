@@ -661,7 +661,7 @@ export type QueueStats = Message<"taskyard.v1.QueueStats"> & {
   queued: bigint;
 
   /**
-   * Tasks RUNNING or CANCELLING.
+   * Tasks holding its slots: RUNNING, CANCELLING, or dispatched and waiting for a worker.
    *
    * @generated from field: int64 running = 3;
    */
@@ -696,14 +696,16 @@ export type QueueStats = Message<"taskyard.v1.QueueStats"> & {
   workersWatching: number;
 
   /**
-   * Per minute over the last hour, oldest first (60 points; minutes with nothing count zero).
+   * Per minute over the last hour, oldest first (60 points; minutes with nothing count zero; the
+   * last point is the current, partial minute).
    *
    * @generated from field: repeated taskyard.v1.QueueStatsPoint history = 8;
    */
   history: QueueStatsPoint[];
 
   /**
-   * Per project (the queue's fairness view): who holds the slots and who waits, most slots first.
+   * Per project (the queue's fairness view): who holds the slots and who waits, most slots first;
+   * at most 500 projects.
    *
    * @generated from field: repeated taskyard.v1.QueueProjectShare projects = 9;
    */

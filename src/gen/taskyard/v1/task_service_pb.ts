@@ -717,7 +717,11 @@ export type RetryTaskRequest = Message<"taskyard.v1.RetryTaskRequest"> & {
    * For a COMPLETED_WITH_ERRORS task whose type declares `retry_items_param`: create a new task
    * (a clone, child of this one, label `retry_of=<id>`) whose params hold only the items that
    * failed (`item_failures[].item`), instead of running the whole task again. The new task is
-   * answered; FAILED_PRECONDITION when the type declares no `retry_items_param` or no item failed.
+   * answered; FAILED_PRECONDITION when the task is not COMPLETED_WITH_ERRORS, its type declares no
+   * `retry_items_param`, no item failure is recorded, or fewer are recorded than `items_failed`
+   * (`item_failures` keeps the first 100). Safe to repeat: calls for the same `attempt` of this
+   * task answer the task the first one made (its `request_id` is `retry-items:<id>:<attempt>`).
+   * The task itself does not change (`reason` and `force` are unused).
    *
    * @generated from field: bool failed_items_only = 4;
    */

@@ -102,9 +102,13 @@ export type TaskType = Message<"taskyard.v1.TaskType"> & {
 
   /**
    * Name of the top-level array param that lists the items a task of this type processes, when
-   * the handler processes items one by one and reports failures per item (`item_failures[].item`
-   * holds the failed item as it appears in that array, or its string form). Set, it lets RetryTask
-   * with `failed_items_only` rerun only the failed items.
+   * the handler processes items one by one and reports failures per item. Set, it lets RetryTask
+   * with `failed_items_only` rerun only the failed items: the new task's array holds, in order,
+   * each element whose string form equals some `item_failures[].item` — the element itself (a
+   * string), its `id` field (an object with a string or number `id`), or its JSON text (e.g. `7`)
+   * — then, as strings, the failed items no element matched. At RegisterWorker: letters, digits,
+   * `_` and `-` (1–128, not starting with a digit or `-`), and, when `params_schema` lists
+   * `properties`, one of them of type array (INVALID_ARGUMENT otherwise).
    *
    * @generated from field: string retry_items_param = 12;
    */

@@ -15,6 +15,9 @@ import { TasksVisibility1795500000000 } from "./1795500000000-tasks-visibility.j
 import { CreateRateBuckets1795500000001 } from "./1795500000001-create-rate-buckets.js";
 import { CreateTaskTypes1795510000000 } from "./1795510000000-create-task-types.js";
 import { TasksQueueStatusReasonIndex1795510000001 } from "./1795510000001-tasks-queue-status-reason-index.js";
+import { TaskTypesRetryItemsParam1795520000000 } from "./1795520000000-task-types-retry-items-param.js";
+import { TasksQueueEndIndex1795521000000 } from "./1795521000000-tasks-queue-end-index.js";
+import { CreateSavedViews1795525000000 } from "./1795525000000-create-saved-views.js";
 
 export const MIGRATIONS = [
   CreateTasks1795420800000,
@@ -33,4 +36,7 @@ export const MIGRATIONS = [
   CreateRateBuckets1795500000001,
   CreateTaskTypes1795510000000,
   TasksQueueStatusReasonIndex1795510000001,
+  TaskTypesRetryItemsParam1795520000000,
+  TasksQueueEndIndex1795521000000,
+  CreateSavedViews1795525000000,
 ];

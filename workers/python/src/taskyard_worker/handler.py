@@ -13,6 +13,7 @@ from .durations import format_duration
 from .results import TaskError
 
 TYPE_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9._-]{0,127}$")
+PARAM_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{0,127}$")
 
 _RETRY_KEYS = {
     "max_attempts": "maxAttempts",
@@ -53,6 +54,31 @@ def _convert(spec: dict[str, Any] | None, keys: dict[str, str], what: str) -> di
     return out
 
 
+def _allows_array(schema: Any) -> bool:
+    if not isinstance(schema, dict):
+        return False
+    kind = schema.get("type")
+    if kind == "array" or (isinstance(kind, list) and "array" in kind):
+        return True
+    # pydantic writes Optional[list[...]] as anyOf [{"type": "array"}, {"type": "null"}]
+    return any(isinstance(b, list) and any(_allows_array(x) for x in b) for b in (schema.get("anyOf"), schema.get("oneOf")))
+
+
+def _check_retry_items_param(name: str | None, params_schema: dict[str, Any] | None) -> str | None:
+    """The server's RegisterWorker check, made at declaration so a typo fails at import."""
+    if name is None or name == "":
+        return None
+    if not isinstance(name, str) or not PARAM_PATTERN.match(name):
+        raise ValueError(f"invalid retry_items_param {name!r}: it must match {PARAM_PATTERN.pattern}")
+    properties = (params_schema or {}).get("properties")
+    if isinstance(properties, dict):
+        if name not in properties:
+            raise ValueError(f"retry_items_param {name!r} is not a property of the params schema")
+        if not _allows_array(properties[name]):
+            raise ValueError(f"retry_items_param {name!r}: the params schema's {name!r} must be an array (e.g. list[str])")
+    return name
+
+
 def _invalid_params(err: ValidationError) -> TaskError:
     problems = []
     for e in err.errors():
@@ -75,6 +101,7 @@ class Handler:
         result: Any = None,
         retry_policy: dict[str, Any] | None = None,
         timeouts: dict[str, Any] | None = None,
+        retry_items_param: str | None = None,
     ) -> None:
         if not isinstance(type, str) or not TYPE_PATTERN.match(type):
             raise ValueError(f"invalid task type {type!r}: it must match {TYPE_PATTERN.pattern}")
@@ -88,6 +115,7 @@ class Handler:
         self.result_schema = _schema_of(result, "result")
         self.retry_policy = _convert(retry_policy, _RETRY_KEYS, "retry_policy")
         self.timeouts = _convert(timeouts, _TIMEOUT_KEYS, "timeouts")
+        self.retry_items_param = _check_retry_items_param(retry_items_param, self.params_schema)
         functools.update_wrapper(self, fn)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
@@ -120,6 +148,8 @@ class Handler:
             out["retryPolicy"] = self.retry_policy
         if self.timeouts is not None:
             out["timeouts"] = self.timeouts
+        if self.retry_items_param is not None:
+            out["retryItemsParam"] = self.retry_items_param
         return out
 
 
@@ -131,15 +161,21 @@ def handler(
     result: Any = None,
     retry_policy: dict[str, Any] | None = None,
     timeouts: dict[str, Any] | None = None,
+    retry_items_param: str | None = None,
 ) -> Callable[[Callable[..., Awaitable[Any]]], Handler]:
-    """Declares `async def fn(ctx, params)` as the handler of task type `type`."""
+    """Declares `async def fn(ctx, params)` as the handler of task type `type`.
+
+    `retry_items_param` names the top-level list param of the items the handler processes (and
+    reports per-item failures for): RetryTask with `failed_items_only` then makes a new task
+    whose list holds only the failed items.
+    """
     if not isinstance(type, str) or not TYPE_PATTERN.match(type):
         raise ValueError(f"invalid task type {type!r}: it must match {TYPE_PATTERN.pattern}")
 
     def decorate(fn: Callable[..., Awaitable[Any]]) -> Handler:
         return Handler(
             fn, type, params=params, description=description, result=result,
-            retry_policy=retry_policy, timeouts=timeouts,
+            retry_policy=retry_policy, timeouts=timeouts, retry_items_param=retry_items_param,
         )
 
     return decorate
