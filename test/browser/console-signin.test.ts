@@ -51,7 +51,7 @@ describe("console sign-in", () => {
     await page.getByLabel("API key or token").fill(token);
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.waitForURL(/\/console\/queues$/);
-    expect(await page.evaluate(() => localStorage.getItem("taskyard.token"))).toBe(token);
+    expect(await page.evaluate("localStorage.getItem('taskyard.token')")).toBe(token);
     await page.context().close();
   });
 });

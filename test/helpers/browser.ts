@@ -6,7 +6,7 @@
  */
 import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
-import AxeBuilder from "@axe-core/playwright";
+import { AxeBuilder } from "@axe-core/playwright";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { expect } from "vitest";
 import { findChromium } from "../../scripts/lib/chromium.mjs";
@@ -22,7 +22,7 @@ export async function launchBrowser(): Promise<Browser> {
 /** A fresh page (own storage) on the console of the app at `baseUrl`, optionally signed in with `token`. */
 export async function openConsole(browser: Browser, baseUrl: string, route = "/tasks", token?: string): Promise<Page> {
   const context = await browser.newContext({ baseURL: `${baseUrl}/console/`, viewport: { width: 1440, height: 900 } });
-  if (token) await context.addInitScript((t) => localStorage.setItem("taskyard.token", t), token);
+  if (token) await context.addInitScript(`localStorage.setItem("taskyard.token", ${JSON.stringify(token)})`);
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   await page.goto(`${baseUrl}/console${route}`);
