@@ -12,6 +12,8 @@ export const abortStateQuery = defineQuery<{ aborted: boolean; reason?: string }
 export const TASK_WORKFLOW = "taskWorkflow";
 export const SEARCH_ATTRIBUTE_TYPE = "TaskyardType";
 export const SEARCH_ATTRIBUTE_PROJECT = "TaskyardProject";
+/** The task id (= the workflow id today), so the Temporal UI filters `TaskyardTaskId = "<id>"` like the other two. */
+export const SEARCH_ATTRIBUTE_TASK_ID = "TaskyardTaskId";
 
 export interface TaskWorkflowInput {
   tenant: string;
