@@ -34,14 +34,18 @@ export interface TaskSearch {
   size?: number;
   /** Cursor of the page shown (`next_page_token` of the one before). */
   cursor?: string;
+  /** Cursors of the pages before the shown one, oldest first (the first page has none), for "Previous page". */
+  prev?: string[];
   archived?: boolean;
+  /** Id of the saved view this one started from (not part of the query). */
+  view?: string;
 }
 
 export const DEFAULT_PAGE_SIZE = 25;
 export const STATUS_NAMES = Object.keys(TaskStatus).filter((k) => Number.isNaN(Number(k)) && k !== "UNSPECIFIED");
 
-const STRINGS = ["type", "project", "queue", "creator", "createdFrom", "createdTo", "startedFrom", "startedTo", "endedFrom", "endedTo", "q", "filter", "order", "cursor"] as const;
-const LISTS = ["status", "tag", "label"] as const;
+const STRINGS = ["type", "project", "queue", "creator", "createdFrom", "createdTo", "startedFrom", "startedTo", "endedFrom", "endedTo", "q", "filter", "order", "cursor", "view"] as const;
+const LISTS = ["status", "tag", "label", "prev"] as const;
 
 /** Route `validateSearch`: keeps only well-formed values, so any URL gives a valid view. */
 export function parseTaskSearch(raw: Record<string, unknown>): TaskSearch {
@@ -120,9 +124,28 @@ export function fromListTasksRequest(r: ListTasksRequest): TaskSearch {
   });
 }
 
-/** A view with one filter changed: back to the first page. */
+/** A view with one filter (or the order, or the page size) changed: back to the first page. */
 export function withFilter(s: TaskSearch, change: Partial<TaskSearch>): TaskSearch {
-  const next: TaskSearch = { ...s, ...change, cursor: undefined };
-  for (const [k, v] of Object.entries(next)) if (v === undefined || v === "" || (Array.isArray(v) && v.length === 0)) delete next[k as keyof TaskSearch];
-  return next;
+  return compact({ ...s, ...change, cursor: undefined, prev: undefined });
+}
+
+/** The page after the shown one: `token` is the shown page's `next_page_token`. */
+export function nextPage(s: TaskSearch, token: string): TaskSearch {
+  return compact({ ...s, cursor: token, prev: s.cursor ? [...(s.prev ?? []), s.cursor] : undefined });
+}
+
+/** The page before the shown one (the first page when the stack is empty). */
+export function previousPage(s: TaskSearch): TaskSearch {
+  const prev = s.prev ?? [];
+  return compact({ ...s, cursor: prev[prev.length - 1], prev: prev.slice(0, -1) });
+}
+
+/** The filters, order and page size of a view: what a saved view keeps. */
+export function queryOf(s: TaskSearch): TaskSearch {
+  return fromListTasksRequest(toListTasksRequest(s, false));
+}
+
+function compact(s: TaskSearch): TaskSearch {
+  for (const [k, v] of Object.entries(s)) if (v === undefined || v === "" || (Array.isArray(v) && v.length === 0)) delete s[k as keyof TaskSearch];
+  return s;
 }
