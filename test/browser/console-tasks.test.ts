@@ -70,7 +70,7 @@ describe("console task list", () => {
       .toBe(true);
     await page.getByRole("checkbox", { name: "RUNNING (0)" }).waitFor({ state: "detached" });
     await expectAccessible(page);
-    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.evaluate("document.activeElement?.blur()");
     await screenshot(page, "tasks-list");
     await page.getByRole("button", { name: "Filter help" }).click();
     await page.getByRole("table", { name: "Filter operators" }).waitFor();
@@ -111,7 +111,7 @@ describe("console task list", () => {
           }
           return seen[seen.length - 1];
         },
-        { timeout: 30_000, intervals: [100] },
+        { timeout: 30_000, interval: 100 },
       )
       .toBe(100);
     // It rose step by step, never back.

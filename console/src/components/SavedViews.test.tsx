@@ -20,7 +20,8 @@ function fakeViews() {
       listSavedViews: () => ({ views }),
       createSavedView(req) {
         calls.create.push(req);
-        return { ...req.view, id: "v3", editable: true };
+        const { $typeName: _t, ...view } = req.view!;
+        return { ...view, id: "v3", editable: true };
       },
       updateSavedView(req) {
         calls.update.push(req);
