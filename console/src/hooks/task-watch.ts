@@ -1,8 +1,8 @@
 /**
  * One task, live: GetTask answers first (and whenever the stream is down), then
  * TaskService.WatchTask pushes every change until the task is terminal (the server then ends
- * the stream). A stream that fails is opened again with backoff (1 s doubling to 30 s, jittered),
- * refetching GetTask at each failure; NOT_FOUND and PERMISSION_DENIED are not retried (GetTask
+ * the stream). A stream that fails, or ends before that, is opened again with backoff (1 s
+ * doubling to 30 s, jittered), refetching GetTask at each failure; NOT_FOUND and PERMISSION_DENIED are not retried (GetTask
  * shows them). `update(task)` takes an answer of a write (CancelTask, RetryTask …) at once and
  * opens the stream again, since a retried task is no longer terminal.
  */
@@ -11,7 +11,7 @@ import { useQuery, useTransport } from "@connectrpc/connect-query";
 import { TaskService } from "@gen/taskyard/v1/task_service_pb.js";
 import type { Task } from "@gen/taskyard/v1/task_pb.js";
 import { useCallback, useEffect, useState } from "react";
-import { toDate } from "../lib/format";
+import { TERMINAL, toDate } from "../lib/format";
 
 export interface WatchedTask {
   task?: Task;
@@ -43,11 +43,15 @@ export function useWatchedTask(id: string): WatchedTask {
     void (async () => {
       for (let attempt = 0; !ctrl.signal.aborted; attempt++) {
         try {
+          let last: Task | undefined;
           for await (const task of client.watchTask({ id }, { signal: ctrl.signal })) {
             attempt = 0;
+            last = task;
             setLive((s) => ({ id, task, generation: s.id === id ? s.generation : 0 }));
           }
-          return; // terminal: the server ended the stream
+          // The server ends the stream once the task is terminal; an end before that (a server
+          // draining for a restart) is watched again.
+          if (last && TERMINAL.has(last.status)) return;
         } catch (err) {
           if (ctrl.signal.aborted) return;
           if (err instanceof ConnectError && FINAL.has(err.code)) return;
