@@ -7,7 +7,7 @@
  */
 import type { EntityManager } from "typeorm";
 import { TaskEntity, TaskEventEntity, type TaskEventRow, type TaskRow } from "../infra/db/entities.js";
-import { dbCall } from "../infra/db/errors.js";
+import { dbCall, transactionWithRetry } from "../infra/db/errors.js";
 import { AbortedError } from "../domain/errors.js";
 import { rowToTask, taskToRow } from "./mapping.js";
 import { tenantScope } from "./scope.js";
@@ -25,9 +25,12 @@ export interface StatusChange {
 export class TaskRepository {
   constructor(private readonly manager: EntityManager) {}
 
-  /** Runs `fn` in one transaction; the repository passed in uses only that transaction. */
+  /**
+   * Runs `fn` in one transaction; the repository passed in uses only that transaction. A deadlock
+   * victim is run again (transactionWithRetry), so `fn` must only touch the database.
+   */
   transaction<T>(fn: (repo: TaskRepository, manager: EntityManager) => Promise<T>): Promise<T> {
-    return dbCall(() => this.manager.transaction((m) => fn(new TaskRepository(m), m)));
+    return transactionWithRetry(() => this.manager.transaction((m) => fn(new TaskRepository(m), m)));
   }
 
   async insert(task: Task, event: StatusChange): Promise<void> {

@@ -39,3 +39,29 @@ export async function dbCall<T>(fn: () => Promise<T>): Promise<T> {
     throw translateDbError(err);
   }
 }
+
+/** InnoDB chose this transaction as a deadlock victim and rolled it back: safe to run again. */
+export function isDeadlock(err: unknown): boolean {
+  // Repository calls inside the transaction translate first: the driver error is then the cause.
+  const e = (err instanceof AbortedError ? err.cause : err) as { errno?: number; driverError?: { errno?: number } } | undefined;
+  return (e?.driverError?.errno ?? e?.errno) === 1213;
+}
+
+const DEADLOCK_ATTEMPTS = 4;
+
+/**
+ * Runs a transaction, and again (after a short random pause) when InnoDB rolled it back as a
+ * deadlock victim — MySQL's own advice ("always be prepared to re-issue a transaction"). Two
+ * row-locking writers of one task, e.g. an abort and the handler's progress report, can meet
+ * that way; the caller should not see ABORTED for it. `fn` must only touch the database.
+ */
+export async function transactionWithRetry<T>(run: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (err) {
+      if (!isDeadlock(err) || attempt >= DEADLOCK_ATTEMPTS) throw translateDbError(err);
+      await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 40 * attempt));
+    }
+  }
+}
