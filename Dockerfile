@@ -20,9 +20,11 @@ COPY package.json package-lock.json ./
 RUN --mount=type=cache,target=/root/.npm \
     npm ci --ignore-scripts --no-audit --no-fund
 COPY . .
-# tsc -p tsconfig.build.json → dist/src, dist/workflows; then dist/workflow-bundle.js
+# tsc -p tsconfig.build.json → dist/src, dist/workflows; then dist/workflow-bundle.js; then the
+# web console (vite build) → dist/console, served at /console
 RUN npm run build \
-    && test -f dist/workflow-bundle.js
+    && test -f dist/workflow-bundle.js \
+    && test -f dist/console/index.html
 
 # ---- prod-deps: production node_modules only ------------------------------------------------
 FROM ${NODE_IMAGE} AS prod-deps

@@ -62,6 +62,8 @@ describe("Dockerfile", () => {
     expect(stages.map((s) => s.name)).toEqual(["build", "prod-deps", "runtime"]);
     expect(runs(stages[0]!).join("\n")).toMatch(/npm ci\b/);
     expect(runs(stages[0]!).join("\n")).toMatch(/npm run build/);
+    // The web console is part of the build and ships in dist/ (served at /console).
+    expect(runs(stages[0]!).join("\n")).toMatch(/test -f dist\/console\/index\.html/);
     expect(runs(stages[1]!).join("\n")).toMatch(/npm ci .*--omit=dev/);
     // Optional dependencies carry the per-platform native binaries (buf, swc, Temporal's core).
     for (const stage of stages) expect(runs(stage).join("\n")).not.toMatch(/--omit[= ]optional|--no-optional/);
@@ -96,7 +98,7 @@ describe("Dockerfile", () => {
       .filter((l) => l && !l.startsWith("#"));
     for (const entry of ["node_modules/", "dist/", ".git/", ".tools/", ".env", ".env.*"]) expect(ignored).toContain(entry);
     // The build needs these; an ignore pattern for them would break `npm run build`.
-    for (const needed of ["src/", "workflows/", "bin/", "package.json", "package-lock.json"]) expect(ignored).not.toContain(needed);
+    for (const needed of ["src/", "workflows/", "bin/", "console/", "proto/", "package.json", "package-lock.json"]) expect(ignored).not.toContain(needed);
   });
 
   it.skipIf(!hadolint)("passes hadolint", () => {
