@@ -1,16 +1,15 @@
 #!/usr/bin/env node
 /**
  * `taskyard <serve|worker|migrate|dev|apikey>`: the composition root of every role. Reads the config
- * once; an invalid value stops start-up with a message naming the variable.
+ * once; an invalid value stops start-up with a message naming the variable. The client commands
+ * (`tasks`, `queues`, `types`, `completion`) are a commander program of their own
+ * (src/commands/client), reading only the client config.
  */
 import { parseArgs } from "node:util";
-import { CONFIG_VARIABLES, ConfigError, loadConfig } from "./config.js";
+import { CONFIG_VARIABLES, ConfigError, loadClientConfig, loadConfig } from "./config.js";
 import { APIKEY_USAGE, runApiKey } from "./commands/apikey.js";
-import { runDev } from "./commands/dev.js";
-import { runMigrate } from "./commands/migrate.js";
-import { runServe } from "./commands/serve.js";
+import { CLIENT_COMMANDS, isClientCommand, runClientCommand } from "./commands/client/program.js";
 import { StartupError } from "./commands/shared.js";
-import { runWorker } from "./commands/worker.js";
 import { LocalServiceError } from "./infra/local/binaries.js";
 import { createLogger } from "./infra/logger.js";
 
@@ -20,6 +19,7 @@ const COMMANDS: Record<string, string> = {
   migrate: "applies pending database migrations, then exits",
   apikey: "creates, lists and revokes API keys straight in the database, e.g. a tenant's first admin key (create|list|revoke)",
   dev: "everything in one process for a laptop: private MariaDB and Temporal dev server (UI on :8233) when DATABASE_URL / TEMPORAL_ADDRESS are unset, migrations, API on :8080, worker with demo handlers",
+  ...CLIENT_COMMANDS,
 };
 
 function usage(command?: string): string {
@@ -28,12 +28,15 @@ function usage(command?: string): string {
       ? `${APIKEY_USAGE}\n${COMMANDS[command]}\n`
       : `Usage: taskyard ${command}${command === "worker" ? " [--handlers ./dist/handlers.js[,more]] [--queues a,b | --all-queues]" : ""}\n\n${COMMANDS[command]}\n`
     : `Usage: taskyard <command> [options]\n\nCommands:\n${Object.entries(COMMANDS)
-        .map(([name, text]) => `  ${name.padEnd(8)} ${text}`)
+        .map(([name, text]) => `  ${name.padEnd(10)} ${text}`)
         .join("\n")}\n\nRun \`taskyard <command> --help\` for one command.\n`;
   return `${head}\nConfiguration (environment variables; see README.md for meanings and defaults):\n  ${CONFIG_VARIABLES.join("\n  ")}\n`;
 }
 
 async function main(argv: string[]): Promise<number> {
+  if (isClientCommand(argv)) {
+    return runClientCommand(argv, { config: () => loadClientConfig(process.env), otherCommands: COMMANDS });
+  }
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -63,6 +66,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(usage(command));
     return 0;
   }
+  // The roles load on demand: the client commands above start without the server's modules.
   const config = loadConfig(process.env);
   const logger = createLogger(config.logLevel).child({ role: command });
   const listOf = (v: string | undefined) => v?.split(",").map((q) => q.trim()).filter(Boolean);
@@ -70,16 +74,16 @@ async function main(argv: string[]): Promise<number> {
   const handlers = listOf(values.handlers);
   switch (command) {
     case "serve":
-      await runServe(config, logger);
+      await (await import("./commands/serve.js")).runServe(config, logger);
       break;
     case "worker":
-      await runWorker(config, logger, { queues: values["all-queues"] ? ["*"] : queues?.length ? queues : undefined, handlers });
+      await (await import("./commands/worker.js")).runWorker(config, logger, { queues: values["all-queues"] ? ["*"] : queues?.length ? queues : undefined, handlers });
       break;
     case "migrate":
-      await runMigrate(config, logger);
+      await (await import("./commands/migrate.js")).runMigrate(config, logger);
       break;
     case "dev":
-      await runDev(config, logger);
+      await (await import("./commands/dev.js")).runDev(config, logger);
       break;
     case "apikey":
       return runApiKey(config, logger, { ...values, positionals: positionals.slice(1) });

@@ -5,6 +5,7 @@
  * Temporal CLI and this service agree.
  */
 import { schema, type Env } from "./config-schema.js";
+import { tracingConfig, type TracingConfig } from "./config-tracing.js";
 
 
 export type Config = Readonly<{
@@ -12,6 +13,10 @@ export type Config = Readonly<{
   host: string | undefined;
   port: number;
   logLevel: Env["LOG_LEVEL"];
+  /** Level of the access line logged for every RPC; `silent`: none. */
+  accessLogLevel: Env["TASKYARD_ACCESS_LOG_LEVEL"];
+  /** `serve` reads the database-backed gauges (tasks by status, queue depth and oldest wait) at most this often. */
+  metricsDbRefreshMs: number;
   databaseUrl: string | undefined;
   databasePoolSize: number;
   /** `serve` probes the database this often; unanswered within the timeout = down: RPCs answer UNAVAILABLE, health NOT_SERVING. */
@@ -43,6 +48,8 @@ export type Config = Readonly<{
     workflowBundlePath: string | undefined;
     /** When set, the worker serves GET /metrics and GET /healthz over HTTP on this port. */
     metricsPort: number | undefined;
+    /** When set, Temporal's SDK serves its own Prometheus metrics (temporal_*) at /metrics on this port. */
+    sdkMetricsPort: number | undefined;
     /** Handler modules `taskyard worker` loads (empty: the built-in demo handlers). */
     handlers: readonly string[];
     /** Taskyard's API, for `taskyard worker` (workers never see MySQL). */
@@ -75,6 +82,8 @@ export type Config = Readonly<{
     /** Open WatchTask / WatchTasks / WaitTask / reflection calls per caller (per replica); 0 = unlimited. */
     maxStreamsPerCaller: number;
   }>;
+  /** OpenTelemetry traces (OTEL_* variables); off unless an OTLP endpoint is set. */
+  tracing: TracingConfig;
 }>;
 
 /** Thrown once with every invalid variable; the message names each of them. */
@@ -103,12 +112,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if (e.TASKYARD_WORKER_QUEUES.length === 0) problems.push("TASKYARD_WORKER_QUEUES: must name at least one queue");
   problems.push(...authProblems(e));
+  const { tracing, problems: tracingProblems } = tracingConfig(e);
+  problems.push(...tracingProblems);
   if (problems.length > 0) throw new ConfigError(problems);
 
   return Object.freeze({
     host: e.TASKYARD_HOST,
     port: e.TASKYARD_PORT,
     logLevel: e.LOG_LEVEL,
+    accessLogLevel: e.TASKYARD_ACCESS_LOG_LEVEL,
+    metricsDbRefreshMs: e.TASKYARD_METRICS_DB_REFRESH_MS,
     databaseUrl: e.DATABASE_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
     databaseProbe: Object.freeze({ intervalMs: e.DATABASE_PROBE_INTERVAL_MS, timeoutMs: e.DATABASE_PROBE_TIMEOUT_MS }),
@@ -135,6 +148,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       concurrency: e.TASKYARD_WORKER_CONCURRENCY,
       workflowBundlePath: e.TASKYARD_WORKFLOW_BUNDLE_PATH,
       metricsPort: e.TASKYARD_WORKER_METRICS_PORT,
+      sdkMetricsPort: e.TASKYARD_WORKER_SDK_METRICS_PORT,
       handlers: Object.freeze([...e.TASKYARD_WORKER_HANDLERS]),
       apiUrl: e.TASKYARD_URL,
       token: e.TASKYARD_TOKEN,
@@ -159,6 +173,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       createBurst: e.TASKYARD_CREATE_BURST,
       maxStreamsPerCaller: e.TASKYARD_MAX_STREAMS_PER_CALLER,
     }),
+    tracing,
   });
 }
 
@@ -181,6 +196,29 @@ function authProblems(e: Env): string[] {
     if (url.protocol !== "https:" && !loopback) problems.push(`TASKYARD_AUTH_JWKS_URL: must be an https:// URL (got ${JSON.stringify(e.TASKYARD_AUTH_JWKS_URL)})`);
   }
   return problems;
+}
+
+/** What the client commands (`taskyard tasks|queues|types`) read. */
+export type ClientConfig = Readonly<{
+  /** The API, e.g. http://localhost:8080 (`npm run dev`) or https://taskyard.example.com. */
+  address: string;
+  /** API key or JWT sent as a Bearer credential. */
+  token: string | undefined;
+}>;
+
+const CLIENT_VARIABLES = ["TASKYARD_ADDRESS", "TASKYARD_TOKEN"] as const;
+
+/**
+ * The client commands' config: only their own variables are validated, so a laptop talking to a
+ * remote server needs none of the server's (and a bad server variable does not stop the CLI).
+ */
+export function loadClientConfig(env: Record<string, string | undefined> = process.env): ClientConfig {
+  const input = Object.fromEntries(CLIENT_VARIABLES.map((k) => [k, env[k] === "" ? undefined : env[k]]));
+  const parsed = schema.pick({ TASKYARD_ADDRESS: true, TASKYARD_TOKEN: true }).safeParse(input);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message} (got ${JSON.stringify(input[String(i.path[0])])})`));
+  }
+  return Object.freeze({ address: parsed.data.TASKYARD_ADDRESS ?? "http://localhost:8080", token: parsed.data.TASKYARD_TOKEN });
 }
 
 /** Every variable `loadConfig` reads, for `--help` and the README. */

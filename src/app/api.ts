@@ -13,7 +13,6 @@ import { createJwtVerifier } from "../auth/jwt.js";
 import { Dispatcher } from "../dispatch/dispatcher.js";
 import { QueueRepairs } from "../dispatch/queue-repairs.js";
 import { Reconciler } from "../dispatch/reconciler.js";
-import { createMetrics } from "../infra/metrics.js";
 import { ensureSearchAttributes } from "../infra/temporal/search-attributes.js";
 import { temporalUiUrl } from "../infra/temporal/connection.js";
 import { createWorkflowGateway } from "../infra/temporal/workflow-gateway.js";
@@ -28,8 +27,9 @@ import { errorInterceptor } from "../rpc/errors.js";
 import { createHealthService } from "../rpc/health.js";
 import { limitsInterceptor } from "../rpc/limits.js";
 import { RateBucketRepository } from "../limits/rate-bucket-repository.js";
-import { metricsInterceptor } from "../rpc/metrics-interceptor.js";
 import { createRoutes, SERVED_SERVICES } from "../rpc/routes.js";
+import { tracingInterceptor } from "../rpc/tracing-interceptor.js";
+import { createApiMetrics } from "./api-metrics.js";
 import { createConsoleHandler, defaultConsoleDir } from "../rpc/console-assets.js";
 import { startApiServer } from "../rpc/server.js";
 import { TaskLifecycle } from "../tasks/lifecycle.js";
@@ -42,6 +42,9 @@ import { TaskTypeRepository } from "../task-types/repository.js";
 import { TaskTypeService } from "../task-types/service.js";
 import { SavedViewRepository } from "../views/repository.js";
 import { SavedViewService } from "../views/service.js";
+
+/** Served services that need no database (the availability interceptor lets them through while it is down). */
+const DATABASE_FREE_SERVICES = ["grpc.health.v1.Health", "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection"];
 
 export interface ApiDeps {
   config: Config;
@@ -61,14 +64,15 @@ export async function startApi({ config, dataSource, client, logger }: ApiDeps):
   const searchAttributes = await ensureSearchAttributes(client, logger);
   const workflows = createWorkflowGateway(client, { searchAttributes, workflowTaskQueue: config.workflowTaskQueue, consoleUrl: config.consoleUrl });
   const tasks = new TaskRepository(dataSource.manager);
-  const lifecycle = new TaskLifecycle(tasks);
-  const metrics = createMetrics();
+  const database = watchDatabase(config.databaseUrl!, config.databaseProbe);
+  const observed = createApiMetrics({ config, dataSource, logger, databaseAvailable: () => database.available });
+  const lifecycle = new TaskLifecycle(tasks, observed.lifecycle);
   const dispatcher = new Dispatcher({
     dataSource,
     workflows,
     logger: logger.child({ component: "dispatcher" }),
     intervalMs: config.dispatchIntervalMs,
-    onDispatched: (n) => metrics.tasksDispatched.inc(n),
+    ...observed.dispatcher,
   });
   const queues = new QueueRepository(dataSource.manager);
   const typeRepository = new TaskTypeRepository(dataSource.manager);
@@ -98,10 +102,10 @@ export async function startApi({ config, dataSource, client, logger }: ApiDeps):
       const queue = await queues.get(task.tenant, task.queue);
       return queue ? taskTypes.workersForType(queue, task.type) : 0;
     },
-    queueRepairs: new QueueRepairs({ tasks, queues, workflows, logger: logger.child({ component: "reconciler" }), onEnqueued: () => dispatcher.wake() }),
+    queueRepairs: new QueueRepairs({ tasks, queues, workflows, logger: logger.child({ component: "reconciler" }), onEnqueued: () => dispatcher.wake(), onRepaired: observed.onRepaired }),
+    onRepaired: observed.onRepaired,
   });
   const health = createHealthService();
-  const database = watchDatabase(config.databaseUrl!, config.databaseProbe);
   const apiKeys = new ApiKeyService({
     keys: new ApiKeyRepository(dataSource.manager),
     onBackgroundError: (err) => logger.warn({ err }, "could not record API key use"),
@@ -139,22 +143,27 @@ export async function startApi({ config, dataSource, client, logger }: ApiDeps):
       temporalNamespace: config.temporal.namespace,
       progressIntervalMs: config.progressIntervalMs,
     }),
-    // Outermost first: metrics see the mapped code; auth errors are mapped; limits know the caller.
+    // Outermost first: request context and metrics see the mapped code; auth errors are mapped; limits know the caller.
     interceptors: [
-      metricsInterceptor(metrics),
+      // Outermost: the RPC's span covers the others and sees the code the client gets.
+      tracingInterceptor(),
+      ...observed.interceptors,
       errorInterceptor(logger),
       availabilityInterceptor(database),
       authInterceptor({ mode: authMode, authenticator }),
-      limitsInterceptor({ ...config.limits, createTokens }),
+      limitsInterceptor({ ...config.limits, createTokens, onRejected: observed.onRejected }),
     ],
     host: config.host ?? "0.0.0.0",
     port: config.port,
     corsOrigins: config.corsOrigins,
     console: consoleHandler(config, logger),
-    metrics,
+    metrics: observed.metrics,
     logger,
   });
   for (const name of SERVED_SERVICES) health.setStatus(name, "SERVING");
+  // Health and reflection need no database: they stay SERVING while it is down (until shutdown),
+  // so a liveness probe naming one tells a live process from a dead one, not the database's state.
+  for (const name of DATABASE_FREE_SERVICES) health.setStatus(name, "SERVING");
   database.onChange((up) => {
     if (up) logger.info("the database answers again: serving");
     else logger.error({ timeoutMs: config.databaseProbe.timeoutMs }, "the database does not answer: RPCs answer UNAVAILABLE and health NOT_SERVING until it does");

@@ -16,6 +16,7 @@ import { devCorsOrigins } from "../rpc/cors.js";
 import { startLocalServices } from "../infra/local/services.js";
 import { connectClient, connectWorker } from "../infra/temporal/connection.js";
 import { loadWorkflowBundle } from "../infra/temporal/worker.js";
+import { startTracing } from "../infra/tracing.js";
 import { runWorker } from "../worker/run.js";
 import { openDatabase, redactUrl, untilSignal } from "./shared.js";
 import { DEMO_HANDLERS, servedQueues } from "./worker.js";
@@ -60,6 +61,9 @@ export async function runDev(base: Config, logger: Logger): Promise<void> {
     const consoleUrl = base.consoleUrl ?? devConsoleUrl(host, base.port);
     const config: Config = { ...base, host, databaseUrl, temporal, auth, corsOrigins, consoleUrl };
 
+    // Before the database opens: the mysql2 instrumentation patches the driver as TypeORM loads it.
+    const tracing = await startTracing(config.tracing, "taskyard-serve", logger);
+    if (tracing) stops.push(() => tracing.shutdown()); // stopped last: flushes everything else's spans
     const dataSource = await openDatabase(databaseUrl, config.databasePoolSize, logger);
     stops.push(() => dataSource.destroy());
     const applied = await migrate(dataSource);

@@ -6,10 +6,13 @@ import { startWorkflowHost } from "../app/workflow-host.js";
 import { migrate } from "../infra/db/data-source.js";
 import { connectClient, connectWorker } from "../infra/temporal/connection.js";
 import { loadWorkflowBundle } from "../infra/temporal/worker.js";
+import { startTracing } from "../infra/tracing.js";
 import { openDatabase, requireTemporalAddress, untilSignal } from "./shared.js";
 
 export async function runServe(config: Config, logger: Logger): Promise<void> {
   requireTemporalAddress(config.temporal.address);
+  // Before the database opens: the mysql2 instrumentation patches the driver as TypeORM loads it.
+  const tracing = await startTracing(config.tracing, "taskyard-serve", logger);
   const dataSource = await openDatabase(config.databaseUrl, config.databasePoolSize, logger);
   if (config.migrateOnStart) await migrate(dataSource);
   const client = await connectClient(config.temporal);
@@ -24,5 +27,6 @@ export async function runServe(config: Config, logger: Logger): Promise<void> {
     await connection.close();
     await client.connection.close();
     await dataSource.destroy();
+    await tracing?.shutdown(); // last: flushes the spans of the shutdown too
   }, logger);
 }

@@ -9,10 +9,12 @@ import type { Logger } from "pino";
 import type { Config } from "../config.js";
 import { watchTemporal } from "../infra/temporal/availability.js";
 import { connectWorker } from "../infra/temporal/connection.js";
-import { createMetrics } from "../infra/metrics.js";
+import { createWorkerMetrics } from "../infra/metrics.js";
+import { installTemporalRuntime } from "../infra/temporal/worker.js";
 import { startWorkerHttp } from "../infra/worker-http.js";
 import { loadHandlerModules } from "../worker/load.js";
 import { runWorker as startKitWorker } from "../worker/run.js";
+import { startTracing } from "../infra/tracing.js";
 import { requireTemporalAddress, StartupError, untilSignal } from "./shared.js";
 
 import * as demoHandlers from "../handlers/demo.js";
@@ -33,6 +35,13 @@ export async function runWorker(config: Config, logger: Logger, options: { queue
   const handlers = modules.length === 0 ? DEMO_HANDLERS : await loadHandlerModules(modules).catch((err: Error) => {
     throw new StartupError(err.message);
   });
+  const host = config.host ?? "0.0.0.0";
+  const metrics = createWorkerMetrics();
+  // Before the first connection (the SDK's runtime is configured once per process): Temporal's own
+  // exporter serves the SDK metrics on a port of their own, beside our /metrics.
+  const sdkMetrics = config.worker.sdkMetricsPort !== undefined ? `${host}:${config.worker.sdkMetricsPort}` : undefined;
+  installTemporalRuntime(logger, { prometheusBindAddress: sdkMetrics });
+  const tracing = await startTracing(config.tracing, "taskyard-worker", logger);
   const connection = await connectWorker(config.temporal, logger);
   const worker = await startKitWorker({
     handlers,
@@ -43,6 +52,7 @@ export async function runWorker(config: Config, logger: Logger, options: { queue
     concurrency: config.worker.concurrency,
     shutdownGraceMs: config.shutdownGraceMs,
     logger,
+    metrics: metrics.handlers,
   }).catch((err: Error) => {
     throw new StartupError(err.message);
   });
@@ -50,7 +60,8 @@ export async function runWorker(config: Config, logger: Logger, options: { queue
   void worker.done.finally(() => (state = "stopped"));
   const temporal = watchTemporal(connection, { intervalMs: 2_000, timeoutMs: 2_000 });
   const problem = () => (state !== "running" ? `worker ${state}` : temporal.available ? undefined : `Temporal at ${config.temporal.address} does not answer`);
-  const side = config.worker.metricsPort !== undefined ? await startWorkerHttp(config.worker.metricsPort, config.host ?? "0.0.0.0", createMetrics(), problem) : undefined;
+  const side = config.worker.metricsPort !== undefined ? await startWorkerHttp(config.worker.metricsPort, host, metrics.registry, problem) : undefined;
+  if (sdkMetrics) logger.info({ bindAddress: sdkMetrics }, "Temporal SDK metrics at /metrics");
   await Promise.race([
     worker.done,
     untilSignal(async () => {
@@ -61,4 +72,5 @@ export async function runWorker(config: Config, logger: Logger, options: { queue
   temporal.stop();
   await side?.close();
   await connection.close();
+  await tracing?.shutdown(); // flushes the last handlers' spans
 }

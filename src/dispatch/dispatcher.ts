@@ -24,6 +24,8 @@ import { TaskRepository } from "../tasks/repository.js";
 import { DISPATCHED_STATUSES, isWaitingForWorker } from "../tasks/status.js";
 import type { Task } from "../tasks/types.js";
 import type { WorkflowGateway } from "../tasks/workflow-gateway.js";
+import { outsideLogScope } from "../infra/log-context.js";
+import { context, ROOT_CONTEXT } from "@opentelemetry/api";
 
 /** Upper bound of tasks one queue dispatches per pass (a pass with work left runs again at once). */
 const MAX_BATCH = 50;
@@ -39,6 +41,8 @@ export interface DispatcherOptions {
   /** Idle poll interval: bounds how late a replica notices work another replica queued. */
   intervalMs: number;
   onDispatched?: (count: number) => void;
+  /** A workflow start failed and the task went back to its queue (taskyard_dispatch_failures_total). */
+  onStartFailed?: () => void;
   /** Workflow starts in flight at once (default 16). */
   startConcurrency?: number;
 }
@@ -112,12 +116,14 @@ export class Dispatcher {
   private schedule(delayMs: number): void {
     if (this.stopped) return;
     if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
+    // A pass woken by an RPC (wake) is not about that call: its lines must not carry its request id,
+    // nor its queries join the call's trace (each dispatch continues its own task's trace instead).
+    this.timer = outsideLogScope(() => context.with(ROOT_CONTEXT, () => setTimeout(() => {
       this.timer = undefined;
       this.running = this.loop().finally(() => {
         this.running = undefined;
       });
-    }, delayMs);
+    }, delayMs)));
   }
 
   private async loop(): Promise<void> {
@@ -189,10 +195,11 @@ export class Dispatcher {
       this.backoff.delete(keyOf(queue));
       this.opts.onDispatched?.(1);
     } catch (err) {
-      logger.warn({ err, taskId: task.id, queue: queue.name }, "workflow start failed; the task goes back to its place in the queue");
+      this.opts.onStartFailed?.();
+      logger.warn({ err, tenant: task.tenant, taskId: task.id, queue: queue.name }, "workflow start failed; the task goes back to its place in the queue");
       const failures = (this.backoff.get(keyOf(queue))?.failures ?? 0) + 1;
       this.backoff.set(keyOf(queue), { failures, until: Date.now() + Math.min(MAX_BACKOFF_MS, this.opts.intervalMs * 2 ** (failures - 1)) });
-      await this.requeue(task, claim, err).catch((e: unknown) => logger.error({ err: e, taskId: task.id }, "could not re-queue the task; the reconciler will start it"));
+      await this.requeue(task, claim, err).catch((e: unknown) => logger.error({ err: e, tenant: task.tenant, taskId: task.id }, "could not re-queue the task; the reconciler will start it"));
     }
   }
 

@@ -18,6 +18,14 @@ import type { Task } from "../tasks/types.js";
 import type { WorkflowGateway } from "../tasks/workflow-gateway.js";
 
 const ACTOR = "system:reconciler";
+
+/**
+ * What a reconciler repair did: re-sent a lost abort, closed a task whose workflow ended without
+ * a result (failed / cancelled), started an interrupted dispatch, re-queued a QUEUED task
+ * without its entry, cancelled a task of a deleted queue.
+ */
+export type RepairKind = "resend_abort" | "close_failed" | "close_cancelled" | "resume_dispatch" | "requeue" | "cancel_orphan";
+
 const BATCH = 100;
 
 export interface QueueRepairsOptions {
@@ -27,6 +35,8 @@ export interface QueueRepairsOptions {
   logger: Logger;
   /** Called after a task went back into a queue. */
   onEnqueued?: () => void;
+  /** Told of each repair, by kind (taskyard_reconciler_repairs_total). */
+  onRepaired?: (kind: RepairKind) => void;
 }
 
 export class QueueRepairs {
@@ -38,7 +48,10 @@ export class QueueRepairs {
     const queue = await queues.get(task.tenant, task.queue);
     const { runId } = await workflows.start(task, queue?.temporalTaskQueue ?? defaultTemporalTaskQueue(task.queue));
     const changed = await tasks.patch(task.tenant, task.id, { workflowRunId: runId }, { statuses: DISPATCHED_STATUSES, attempt: task.attempt });
-    if (changed > 0) logger.warn({ taskId: task.id, runId }, "reconciled task: started the workflow of an interrupted dispatch");
+    if (changed > 0) {
+      this.opts.onRepaired?.("resume_dispatch");
+      logger.warn({ tenant: task.tenant, taskId: task.id, runId }, "reconciled task: started the workflow of an interrupted dispatch");
+    }
     return changed > 0;
   }
 
@@ -65,7 +78,8 @@ export class QueueRepairs {
       });
       if (outcome) {
         repaired++;
-        logger.warn({ taskId: id, outcome }, "reconciled a QUEUED task that had no queue entry");
+        this.opts.onRepaired?.(outcome === "cancelled" ? "cancel_orphan" : "requeue");
+        logger.warn({ tenant, taskId: id, outcome }, "reconciled a QUEUED task that had no queue entry");
       }
     }
     if (repaired > 0) this.opts.onEnqueued?.();
@@ -89,7 +103,8 @@ export class QueueRepairs {
         });
         if (cancelled) {
           repaired++;
-          logger.warn({ taskId: id, queue }, "reconciled: cancelled a task queued in a deleted queue");
+          this.opts.onRepaired?.("cancel_orphan");
+          logger.warn({ tenant, taskId: id, queue }, "reconciled: cancelled a task queued in a deleted queue");
         }
       }
     }

@@ -13,7 +13,7 @@ import type { TaskLifecycle } from "../tasks/lifecycle.js";
 import type { WorkflowGateway } from "../tasks/workflow-gateway.js";
 import { isWaitingForWorker, WAITING_REASON } from "../tasks/status.js";
 import type { Task } from "../tasks/types.js";
-import type { QueueRepairs } from "./queue-repairs.js";
+import type { QueueRepairs, RepairKind } from "./queue-repairs.js";
 
 export interface ReconcilerOptions {
   tasks: TaskRepository;
@@ -26,6 +26,8 @@ export interface ReconcilerOptions {
   queueRepairs?: QueueRepairs;
   /** Workers online for a task's queue and type (the registry's count). */
   workersFor?: (task: Task) => Promise<number>;
+  /** Told of each repair, by kind (taskyard_reconciler_repairs_total); QueueRepairs reports its own. */
+  onRepaired?: (kind: RepairKind) => void;
 }
 
 export class Reconciler {
@@ -74,7 +76,10 @@ export class Reconciler {
       }
       const state = await workflows.describe(task);
       if (state === "RUNNING") {
-        if (task.status === "CANCELLING") await workflows.abort(task, task.statusMessage || "aborted by request");
+        if (task.status === "CANCELLING") {
+          await workflows.abort(task, task.statusMessage || "aborted by request");
+          this.opts.onRepaired?.("resend_abort");
+        }
         if (waiting) await this.sayWhyWaiting(task);
         continue;
       }
@@ -92,10 +97,11 @@ export class Reconciler {
       const { task: after, recorded } = await lifecycle.settle(task.tenant, task.id, task.attempt, outcome, "system:reconciler");
       if (recorded) {
         repaired++;
-        logger.warn({ taskId: task.id, from: task.status, to: after?.status, workflow: state }, "reconciled task");
+        this.opts.onRepaired?.(outcome.kind === "cancelled" ? "close_cancelled" : "close_failed");
+        logger.warn({ tenant: task.tenant, taskId: task.id, from: task.status, to: after?.status, workflow: state }, "reconciled task");
       } else {
         // It finished (or was deleted) between our read and the repair: nothing to mend.
-        logger.debug({ taskId: task.id, status: after?.status ?? "deleted" }, "task settled on its own before the reconciler got to it");
+        logger.debug({ tenant: task.tenant, taskId: task.id, status: after?.status ?? "deleted" }, "task settled on its own before the reconciler got to it");
       }
     }
     if (this.opts.queueRepairs) repaired += await this.opts.queueRepairs.repairOnce(staleBefore);

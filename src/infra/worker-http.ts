@@ -1,16 +1,20 @@
-/** The worker's small HTTP side door (TASKYARD_WORKER_METRICS_PORT): /metrics and /healthz for probes. */
+/**
+ * The worker's small HTTP side door (TASKYARD_WORKER_METRICS_PORT): /metrics (the worker's own
+ * registry: handler outcomes, process) and /healthz for probes. Temporal's SDK metrics are on
+ * their own port (TASKYARD_WORKER_SDK_METRICS_PORT), served by the SDK.
+ */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Metrics } from "./metrics.js";
+import type { Registry } from "prom-client";
 
 /** `problem()`: why the worker is not healthy, or undefined when it is (GET /healthz answers 503 with it). */
-export async function startWorkerHttp(port: number, host: string, metrics: Metrics, problem: () => string | undefined) {
+export async function startWorkerHttp(port: number, host: string, registry: Registry, problem: () => string | undefined) {
   const server = http.createServer((req, res) => {
     if (req.method === "GET" && req.url === "/healthz") {
       const why = problem();
       res.writeHead(why ? 503 : 200, { "content-type": "text/plain" }).end(why ? `${why}\n` : "ok\n");
     } else if (req.method === "GET" && req.url === "/metrics") {
-      void metrics.registry.metrics().then((body) => res.writeHead(200, { "content-type": metrics.registry.contentType }).end(body));
+      void registry.metrics().then((body) => res.writeHead(200, { "content-type": registry.contentType }).end(body));
     } else {
       res.writeHead(404).end();
     }

@@ -17,6 +17,7 @@ import {
   UnauthenticatedError,
   UnavailableError,
 } from "../domain/errors.js";
+import { currentLogFields } from "../infra/log-context.js";
 
 const CODES: ReadonlyArray<[new (...args: never[]) => DomainError, Code]> = [
   [InvalidArgumentError, Code.InvalidArgument],
@@ -50,8 +51,10 @@ function mapError(err: unknown, logger: Logger, procedure: string): ConnectError
       return new ConnectError(wellFormed(err.message), code, undefined, undefined, err);
     }
   }
-  logger.error({ err, procedure }, "unhandled error");
-  return new ConnectError("internal error", Code.Internal, undefined, undefined, err);
+  // The request id (rpc/request-context.ts) ties the client's answer to this log line.
+  const requestId = currentLogFields().requestId;
+  logger.error({ err, procedure, requestId }, "unhandled error");
+  return new ConnectError(typeof requestId === "string" ? `internal error (request id ${requestId})` : "internal error", Code.Internal, undefined, undefined, err);
 }
 
 /** Maps whatever a handler throws, for unary and streaming calls alike. */

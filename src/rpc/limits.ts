@@ -33,7 +33,12 @@ export interface LimitsOptions {
   createTokens?: TokenSource;
   /** Milliseconds clock of the in-process default, for tests. */
   now?: () => number;
+  /** Told of each refusal (taskyard_rate_limited_total). */
+  onRejected?: (reason: RejectionReason) => void;
 }
+
+/** Why a call was refused: the tenant's creation rate, a batch over the burst, or too many open streams. */
+export type RejectionReason = "create_rate" | "create_burst" | "streams";
 
 /** Takes `cost` tokens of a tenant's bucket: 0, or the milliseconds until they will be there. */
 export interface TokenSource {
@@ -56,6 +61,10 @@ export function limitsInterceptor(options: LimitsOptions): Interceptor {
   const local = new TokenBuckets(options.createRatePerSecond, options.createBurst);
   const tokens: TokenSource = options.createTokens ?? { take: (tenant, cost) => local.take(tenant, cost, now()) };
   const streams = new Counter(options.maxStreamsPerCaller);
+  const refuse = (reason: RejectionReason, err: ConnectError): never => {
+    options.onRejected?.(reason);
+    throw err;
+  };
 
   return (next) => async (req) => {
     const caller = req.contextValues.get(callerKey);
@@ -63,13 +72,13 @@ export function limitsInterceptor(options: LimitsOptions): Interceptor {
     // A batch over BATCH_LIMIT is left to request validation (INVALID_ARGUMENT naming the field).
     if (cost && cost <= BATCH_LIMIT && options.createRatePerSecond > 0) {
       if (cost > options.createBurst) {
-        throw new ConnectError(
-          `${req.method.name}: ${cost} tasks exceed the per-tenant burst of ${options.createBurst}; send smaller batches`,
-          Code.ResourceExhausted,
+        refuse(
+          "create_burst",
+          new ConnectError(`${req.method.name}: ${cost} tasks exceed the per-tenant burst of ${options.createBurst}; send smaller batches`, Code.ResourceExhausted),
         );
       }
       const waitMs = await tokens.take(caller.tenant, cost);
-      if (waitMs > 0) throw rateLimited(options, waitMs);
+      if (waitMs > 0) refuse("create_rate", rateLimited(options, waitMs));
     }
     const longPoll = LONG_POLLS.has(`${req.service.typeName}/${req.method.name}`);
     if ((req.method.methodKind === "unary" && !longPoll) || PUBLIC_SERVICES.has(req.service.typeName) || options.maxStreamsPerCaller === 0) {
@@ -78,9 +87,9 @@ export function limitsInterceptor(options: LimitsOptions): Interceptor {
 
     const key = `${caller.tenant}\u0000${caller.principal}`;
     if (!streams.acquire(key)) {
-      throw new ConnectError(
-        `too many open streams and long polls (WatchTask, WatchTasks, WaitTask): at most ${options.maxStreamsPerCaller} per caller; close one first`,
-        Code.ResourceExhausted,
+      refuse(
+        "streams",
+        new ConnectError(`too many open streams and long polls (WatchTask, WatchTasks, WaitTask): at most ${options.maxStreamsPerCaller} per caller; close one first`, Code.ResourceExhausted),
       );
     }
     // Released exactly once: when the stream ends, fails, or the call is aborted (client gone,

@@ -75,10 +75,10 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     if (origin && allowed(origin)) {
       res.setHeader("Access-Control-Allow-Origin", origin);
       res.setHeader("Vary", "Origin");
-      res.setHeader("Access-Control-Expose-Headers", cors.exposedHeaders.join(", "));
+      res.setHeader("Access-Control-Expose-Headers", [...cors.exposedHeaders, "X-Request-Id"].join(", "));
       if (req.method === "OPTIONS") {
         res.setHeader("Access-Control-Allow-Methods", cors.allowedMethods.join(", "));
-        res.setHeader("Access-Control-Allow-Headers", [...cors.allowedHeaders, "Authorization"].join(", "));
+        res.setHeader("Access-Control-Allow-Headers", [...cors.allowedHeaders, "Authorization", "X-Request-Id", "Traceparent", "Tracestate"].join(", "));
         res.setHeader("Access-Control-Max-Age", "7200");
         res.writeHead(204);
         res.end();

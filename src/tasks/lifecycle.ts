@@ -15,8 +15,16 @@ export type Outcome =
 
 const SYSTEM = "system:taskyard";
 
+export interface LifecycleHooks {
+  /** A handler started on a task that was waiting for one (after the commit): taskyard_task_enqueue_to_start_seconds. */
+  onRunStarted?: (task: Task) => void;
+}
+
 export class TaskLifecycle {
-  constructor(private readonly tasks: TaskRepository) {}
+  constructor(
+    private readonly tasks: TaskRepository,
+    private readonly hooks: LifecycleHooks = {},
+  ) {}
 
   /**
    * Progress from a handler, written only while the task runs (a late write after the end is
@@ -44,11 +52,13 @@ export class TaskLifecycle {
    * task): the handler must not run.
    */
   async startRun(tenant: string, id: string, attempt: number, executionAttempt: number, worker: string): Promise<Task | undefined> {
-    return this.tasks.transaction(async (tx) => {
+    let started: Task | undefined;
+    const task = await this.tasks.transaction(async (tx) => {
+      started = undefined; // a retried transaction starts over
       let current = await tx.get(tenant, id, { lock: true });
       if (!current || current.attempt !== attempt) return undefined;
       if (isWaitingForWorker(current)) {
-        current = await tx.transition(current, "RUNNING", {
+        current = started = await tx.transition(current, "RUNNING", {
           actor: SYSTEM,
           reason: "STARTED",
           message: `started by worker ${worker}`.slice(0, 1000),
@@ -68,6 +78,8 @@ export class TaskLifecycle {
         set: { executionAttempt },
       });
     });
+    if (started) this.hooks.onRunStarted?.(started);
+    return task;
   }
 
   /**

@@ -59,6 +59,7 @@ export function rowToTask(r: TaskRow): Task {
     artifacts: json<Artifact[]>(r.artifacts, []),
     executionAttempt: r.executionAttempt,
     visibility: r.visibility === "PUBLIC" ? "PUBLIC" : "PRIVATE",
+    traceParent: r.traceParent ?? null,
   };
 }
 
@@ -109,6 +110,7 @@ export function taskToRow(t: Task): TaskRow {
     artifacts: t.artifacts,
     executionAttempt: t.executionAttempt,
     visibility: t.visibility,
+    traceParent: t.traceParent,
     version: 1,
   };
 }

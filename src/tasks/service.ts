@@ -11,6 +11,7 @@ import { AlreadyExistsError, FailedPreconditionError, InvalidArgumentError } fro
 import type { QueueRepository } from "../queues/repository.js";
 import { DEFAULT_QUEUE, type Queue } from "../queues/types.js";
 import type { TaskRow } from "../infra/db/entities.js";
+import { currentTraceParent } from "../infra/trace-context.js";
 import { notWritable } from "./access.js";
 import { BATCH_LIMIT, eachTask, SPEC_FIELDS, type BatchResult, type BatchTarget, type CloneOverrides, type CreateTaskInput, type TaskUpdate } from "./inputs.js";
 import type { TaskLifecycle } from "./lifecycle.js";
@@ -231,7 +232,8 @@ export class TaskService {
         actor: caller.principal,
         reason: "USER_RETRY",
         message: reason || `retry as attempt ${attempt}`,
-        set: { ...CLEARED_EXECUTION, attempt, queueTime: now },
+        // The new attempt's dispatch continues the RetryTask trace (or still the creating one).
+        set: { ...CLEARED_EXECUTION, attempt, queueTime: now, traceParent: currentTraceParent() ?? current.traceParent },
       });
       await queues.withManager(manager).addEntry({ taskId: id, tenant: caller.tenant, queue: current.queue, priority: current.priority, enqueueTime: now });
       return updated;
@@ -458,6 +460,8 @@ export class TaskService {
       artifacts: [],
       executionAttempt: 0,
       visibility: spec.visibility,
+      // The dispatch, later and maybe in another replica, continues the creating RPC's trace.
+      traceParent: currentTraceParent(),
     };
   }
 

@@ -86,6 +86,8 @@ export interface Task {
   /** Temporal's try of the current attempt (automatic retries); 0 before it runs. */
   executionAttempt: number;
   visibility: Visibility;
+  /** W3C traceparent of the RPC that created (or retried) the task, or null (tracing off): its dispatch continues that trace. */
+  traceParent: string | null;
 }
 
 /** PRIVATE: only the task's tenant sees it. PUBLIC: every tenant may read it (never write). */

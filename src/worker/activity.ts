@@ -9,6 +9,7 @@
 import { Context } from "@temporalio/activity";
 import { ApplicationFailure, CancelledFailure } from "@temporalio/common";
 import type { Logger } from "pino";
+import type { HandlerOutcome } from "../infra/metrics.js";
 import { TASK_ABORTED, type HandlerActivity } from "../../workflows/definitions.js";
 import type { JsonObject } from "../tasks/types.js";
 import type { WorkerApi } from "./api.js";
@@ -21,6 +22,12 @@ export interface HandlerActivityDeps {
   /** Least time between two ReportTaskProgress calls of one task (RegisterWorker says). */
   progressIntervalMs: number;
   logger: Logger;
+  /** Told how each handler run ended (taskyard_worker_handler_runs_total / _duration_seconds). */
+  metrics?: HandlerMetrics;
+}
+
+export interface HandlerMetrics {
+  finished(type: string, outcome: HandlerOutcome, seconds: number): void;
 }
 
 /** Heartbeat details: progress plus the handler's checkpoint (contract: `checkpoint`). */
@@ -39,7 +46,9 @@ export function createHandlerActivity(handler: TaskHandler, deps: HandlerActivit
     const executionAttempt = activity.info.attempt;
     const started = await api.startTaskRun({ taskId, attempt, executionAttempt, workerId: deps.workerId });
     if (!started.live || !started.task) return { stale: true };
-    const log = deps.logger.child({ taskId, type: input.type, attempt, executionAttempt });
+    const log = deps.logger.child({ taskId, type: input.type, queue: input.queue, attempt, executionAttempt });
+    const began = performance.now();
+    const finished = (outcome: HandlerOutcome) => deps.metrics?.finished(input.type, outcome, (performance.now() - began) / 1000);
 
     // An abort requested through Taskyard (a ReportTaskProgress answer) stops the handler
     // before Temporal's next heartbeat would: the same signal, another source.
@@ -89,6 +98,7 @@ export function createHandlerActivity(handler: TaskHandler, deps: HandlerActivit
 
     try {
       const out = await handler.run((started.task.params ?? {}) as JsonObject, ctx);
+      finished("completed");
       await writer.flush();
       return {
         result: out.result ?? {},
@@ -97,11 +107,12 @@ export function createHandlerActivity(handler: TaskHandler, deps: HandlerActivit
         itemFailures: out.items?.failures ?? [],
       };
     } catch (err) {
+      finished(signal.aborted ? (isShutdown(activity) ? "shutdown" : "aborted") : err instanceof TaskError ? "failed" : "error");
       await writer.flush();
       if (signal.aborted) {
         // A worker shutting down (a deploy, a scale-in) is not an abort of the task: fail this
         // try as retryable so Temporal hands the task to another worker, which resumes it.
-        if (activity.cancellationDetails?.workerShutdown || (activity.cancellationSignal.reason as Error | undefined)?.message === "WORKER_SHUTDOWN") {
+        if (isShutdown(activity)) {
           throw ApplicationFailure.retryable("the worker shut down during the task; another worker resumes it", "WORKER_SHUTDOWN");
         }
         if (activity.cancellationSignal.aborted) throw err instanceof CancelledFailure ? err : new CancelledFailure("task aborted", undefined, err as Error);
@@ -114,4 +125,9 @@ export function createHandlerActivity(handler: TaskHandler, deps: HandlerActivit
       throw ApplicationFailure.retryable(err instanceof Error ? err.message : String(err), "HANDLER_ERROR");
     }
   };
+}
+
+/** This worker is going away (a deploy, a scale-in): not an abort of the task. */
+function isShutdown(activity: Context): boolean {
+  return Boolean(activity.cancellationDetails?.workerShutdown) || (activity.cancellationSignal.reason as Error | undefined)?.message === "WORKER_SHUTDOWN";
 }

@@ -13,7 +13,7 @@ import { v4 as uuidv4 } from "uuid";
 import { createWorkerGroup, installTemporalRuntime, type WorkerGroup } from "../infra/temporal/worker.js";
 import { createLogger } from "../infra/logger.js";
 import type { RegisterWorkerResponse } from "../gen/taskyard/v1/worker_service_pb.js";
-import { createHandlerActivity, type HandlerActivityDeps } from "./activity.js";
+import { createHandlerActivity, type HandlerActivityDeps, type HandlerMetrics } from "./activity.js";
 import { createWorkerApi } from "./api.js";
 import type { TaskHandler } from "./handler.js";
 import { registrationOf } from "./registration.js";
@@ -36,6 +36,13 @@ export interface RunWorkerOptions {
   concurrency?: number;
   shutdownGraceMs?: number;
   logger?: Logger;
+  /** Told how each handler run ended, e.g. `createWorkerMetrics().handlers` (taskyard worker does). */
+  metrics?: HandlerMetrics;
+  /**
+   * "host:port" where Temporal's SDK serves its Prometheus metrics (temporal_*). Takes effect only
+   * if this call installs the process's Temporal runtime (before any NativeConnection exists).
+   */
+  sdkMetricsBindAddress?: string;
 }
 
 export interface RunningWorker {
@@ -61,11 +68,11 @@ export async function runWorker(options: RunWorkerOptions): Promise<RunningWorke
     throw new Error(`could not register with Taskyard at ${options.url}: ${(err as Error).message}`);
   }
 
-  installTemporalRuntime(logger);
+  installTemporalRuntime(logger, { prometheusBindAddress: options.sdkMetricsBindAddress });
   const ownConnection = !("close" in options.temporal);
   const connection = "close" in options.temporal ? options.temporal : await NativeConnection.connect({ address: options.temporal.address });
   const byType = new Map(options.handlers.map((h) => [h.type, h]));
-  const deps: HandlerActivityDeps = { api, workerId, progressIntervalMs: durationMs(registered.progressInterval!), logger: logger.child({ component: "handler" }) };
+  const deps: HandlerActivityDeps = { api, workerId, progressIntervalMs: durationMs(registered.progressInterval!), logger: logger.child({ component: "handler" }), metrics: options.metrics };
   const groups: WorkerGroup[] = [];
   const polled = new Set<string>();
   let failed: (err: unknown) => void = () => undefined;

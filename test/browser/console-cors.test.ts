@@ -45,7 +45,8 @@ async function callFrom(origin: string): Promise<string> {
           headers: { "content-type": "application/json", "connect-protocol-version": "1" },
           body: "{}",
         });
-        return `${res.status} ${JSON.stringify(await res.json()).includes('"default"') ? "default queue listed" : "no default queue"}`;
+        const id = res.headers.get("x-request-id") ? "request id readable" : "no request id";
+        return `${res.status} ${JSON.stringify(await res.json()).includes('"default"') ? "default queue listed" : "no default queue"}, ${id}`;
       } catch (err) {
         return `refused: ${(err as Error).message}`;
       }
@@ -57,8 +58,8 @@ async function callFrom(origin: string): Promise<string> {
 
 describe("browsers on other origins", () => {
   it("a page on another loopback port calls the API (preflight included)", async () => {
-    expect(await callFrom(`http://localhost:${pagePort}`)).toBe("200 default queue listed");
-    expect(await callFrom(`http://127.0.0.1:${pagePort}`)).toBe("200 default queue listed");
+    expect(await callFrom(`http://localhost:${pagePort}`)).toBe("200 default queue listed, request id readable");
+    expect(await callFrom(`http://127.0.0.1:${pagePort}`)).toBe("200 default queue listed, request id readable");
   });
 
   it("a page on a non-loopback origin is refused", async () => {

@@ -7,6 +7,7 @@
 import { Code } from "@connectrpc/connect";
 import { afterAll, beforeAll, expect, inject, it } from "vitest";
 import { Health, HealthCheckResponse_ServingStatus as Serving } from "../../src/gen/grpc/health/v1/health_pb.js";
+import { SERVED_SERVICES } from "../../src/rpc/routes.js";
 import { startTestApp, uniqueLabel, waitFor, type TestApp } from "../helpers/app.js";
 import { errorOf } from "../helpers/rpc.js";
 import { startTcpProxy, type TcpProxy } from "../helpers/tcp-proxy.js";
@@ -25,7 +26,9 @@ afterAll(async () => {
   await proxy?.close();
 });
 
-const health = () => app.client(Health).check({ service: "" }).then((r) => r.status);
+const health = (service = "") => app.client(Health).check({ service }).then((r) => r.status);
+/** taskyard_health_serving on /metrics (the gauge alerts use). */
+const servingGauge = () => fetch(`${app.baseUrl}/metrics`).then(async (r) => Number(/^taskyard_health_serving (\S+)$/m.exec(await r.text())?.[1]));
 
 it("answers UNAVAILABLE while the database is frozen, says NOT_SERVING, and recovers with nothing duplicated", async () => {
   const requestId = `down-${uniqueLabel()}`;
@@ -38,6 +41,12 @@ it("answers UNAVAILABLE while the database is frozen, says NOT_SERVING, and reco
   expect(inFlight.code).toBe(Code.Unavailable);
   expect(inFlight.rawMessage).toMatch(/database is unavailable/);
   expect(await health()).toBe(Serving.NOT_SERVING);
+  // Per service name as gRPC health defines: each API service follows the database; health
+  // itself and reflection need none and stay SERVING (a liveness probe can name them).
+  for (const service of SERVED_SERVICES) expect(await health(service), service).toBe(Serving.NOT_SERVING);
+  expect(await health("grpc.health.v1.Health")).toBe(Serving.SERVING);
+  expect(await health("grpc.reflection.v1.ServerReflection")).toBe(Serving.SERVING);
+  expect(await servingGauge()).toBe(0);
   // … and new calls at once, over Connect JSON too (HTTP 503).
   const json = await app.json("GetTask", { id: "01a23399-366a-77c0-a305-8fe775b7da96" });
   expect(json.status).toBe(503);
@@ -45,6 +54,8 @@ it("answers UNAVAILABLE while the database is frozen, says NOT_SERVING, and reco
 
   proxy.thaw();
   await waitFor(health, (s) => s === Serving.SERVING, 20_000);
+  for (const service of SERVED_SERVICES) expect(await health(service), service).toBe(Serving.SERVING);
+  expect(await servingGauge()).toBe(1);
   // The client retries with its request_id: one task, whether or not the frozen call committed.
   const task = await create();
   expect((await create()).id).toBe(task.id);

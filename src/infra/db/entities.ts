@@ -55,6 +55,8 @@ export interface TaskRow {
   executionAttempt: number;
   /** PRIVATE or PUBLIC (every tenant may read it). */
   visibility: string;
+  /** W3C traceparent of the RPC that created (or retried) the task; the dispatch continues it. */
+  traceParent: string | null;
   version: number;
 }
 
@@ -107,6 +109,7 @@ export const TaskEntity = new EntitySchema<TaskRow>({
     artifacts: { type: "json" },
     executionAttempt: { name: "execution_attempt", type: "int" },
     visibility: { type: "varchar", length: 16 },
+    traceParent: { name: "trace_parent", type: "varchar", length: 55, nullable: true },
     version: { type: "int" },
   },
 });

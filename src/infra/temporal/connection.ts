@@ -5,6 +5,7 @@ import { NativeConnection } from "@temporalio/worker";
 import type { Logger } from "pino";
 import type { Config } from "../../config.js";
 import { installTemporalRuntime } from "./worker.js";
+import { tracingClientInterceptors } from "./tracing.js";
 
 type TemporalConfig = Config["temporal"];
 
@@ -34,7 +35,7 @@ export async function connectClient(cfg: TemporalConfig): Promise<Client> {
     ...(cfg.apiKey ? { apiKey: cfg.apiKey } : {}),
     connectTimeout: "10 seconds",
   });
-  return new Client({ connection, namespace: cfg.namespace });
+  return new Client({ connection, namespace: cfg.namespace, interceptors: tracingClientInterceptors() });
 }
 
 export async function connectWorker(cfg: TemporalConfig, logger: Logger): Promise<NativeConnection> {

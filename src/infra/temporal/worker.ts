@@ -8,6 +8,7 @@ import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { DefaultLogger, Runtime, Worker, bundleWorkflowCode, type NativeConnection } from "@temporalio/worker";
 import type { Logger } from "pino";
+import { tracingWorkerInterceptors, tracingWorkflowSinks, WORKFLOW_INTERCEPTOR_MODULES } from "./tracing.js";
 
 export type WorkflowBundle = { code: string };
 
@@ -15,14 +16,21 @@ let runtimeInstalled = false;
 
 /**
  * Routes the SDK's own logging (activity failures, worker state) into our logger at warn and
- * above (it is chatty at info). The runtime is a process singleton: the first call wins.
- * Signals stay ours (`untilSignal`), not the SDK's.
+ * above (it is chatty at info). The runtime is a process singleton: the first call wins, and it
+ * must come before the first NativeConnection. Signals stay ours (`untilSignal`), not the SDK's.
+ * `prometheusBindAddress` ("host:port"): the SDK serves its metrics (temporal_*) at /metrics there.
  */
-export function installTemporalRuntime(logger: Logger): void {
-  if (runtimeInstalled) return;
+export function installTemporalRuntime(logger: Logger, options: { prometheusBindAddress?: string } = {}): void {
+  if (runtimeInstalled) {
+    if (options.prometheusBindAddress) logger.warn({ bindAddress: options.prometheusBindAddress }, "the Temporal runtime was installed already: its SDK metrics are not exported");
+    return;
+  }
   runtimeInstalled = true;
   const sdk = logger.child({ component: "temporal-sdk" });
+  const bindAddress = options.prometheusBindAddress;
   Runtime.install({
+    // Seconds and _total suffixes, as Prometheus names them (the SDK defaults to milliseconds).
+    ...(bindAddress ? { telemetryOptions: { metrics: { prometheus: { bindAddress, useSecondsForDurations: true, countersTotalSuffix: true, unitSuffix: true } } } } : {}),
     logger: new DefaultLogger("WARN", ({ level, message, meta }) => {
       // Activity-only workers (the worker kit) are meant to have no workflows.
       if (message.startsWith("No workflows registered")) return;
@@ -45,7 +53,8 @@ export function workflowsPath(): string {
 
 export async function loadWorkflowBundle(prebuiltPath: string | undefined): Promise<WorkflowBundle> {
   if (prebuiltPath) return { code: await readFile(prebuiltPath, "utf8") };
-  return bundleWorkflowCode({ workflowsPath: workflowsPath(), logger: new DefaultLogger("WARN") });
+  // Temporal's OpenTelemetry workflow interceptors are part of the bundle (they no-op without tracing).
+  return bundleWorkflowCode({ workflowsPath: workflowsPath(), workflowInterceptorModules: [...WORKFLOW_INTERCEPTOR_MODULES], logger: new DefaultLogger("WARN") });
 }
 
 export interface WorkerGroupOptions {
@@ -71,7 +80,8 @@ export async function createWorkerGroup(opts: WorkerGroupOptions) {
         connection: opts.connection,
         namespace: opts.namespace,
         taskQueue,
-        ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : {}),
+        ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle, sinks: tracingWorkflowSinks() } : {}),
+        interceptors: tracingWorkerInterceptors(),
         activities: typeof opts.activities === "function" ? opts.activities(taskQueue) : opts.activities,
         maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivities,
         shutdownGraceTime: opts.shutdownGraceMs,

@@ -2,12 +2,14 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from "@temporalio/client";
 import { ServiceError } from "@temporalio/client";
 import type { SearchAttributePair } from "@temporalio/common";
+import { SpanKind } from "@opentelemetry/api";
 import { FailedPreconditionError, UnavailableError } from "../../domain/errors.js";
 import type { Task } from "../../tasks/types.js";
 import type { ExecutionState, WorkflowGateway } from "../../tasks/workflow-gateway.js";
 import { abortSignal, TASK_WORKFLOW, type TaskWorkflowInput } from "../../../workflows/definitions.js";
 import { PROJECT_KEY, TASK_ID_KEY, TYPE_KEY } from "./search-attributes.js";
 import { handlerTaskQueue } from "../../task-types/types.js";
+import { contextOfTraceParent, inSpan } from "../trace-context.js";
 
 /** `queueTaskQueue`: the Temporal task queue of the task's queue, from which the handler task queue derives. */
 export function workflowInput(task: Task, queueTaskQueue: string): TaskWorkflowInput {
@@ -50,7 +52,7 @@ export function taskUserMetadata(task: Task, consoleUrl: string | undefined): { 
 }
 
 export function createWorkflowGateway(client: Client, options: WorkflowGatewayOptions): WorkflowGateway {
-  return {
+  const gateway: WorkflowGateway = {
     async start(task, queueTaskQueue) {
       // Temporal would accept the workflow but never schedule its activity on such a queue: refuse
       // here, so the dispatcher puts the task back (DISPATCH_FAILED) instead of starting a workflow
@@ -109,6 +111,15 @@ export function createWorkflowGateway(client: Client, options: WorkflowGatewayOp
         if (err instanceof WorkflowNotFoundError) return "NOT_FOUND";
         throw unavailable(err);
       }
+    },
+  };
+  return {
+    ...gateway,
+    start(task, queueTaskQueue) {
+      // A child of the RPC that queued the task, however much later and in whichever replica;
+      // the client's tracing interceptor carries it on into the workflow and the handler.
+      const attributes = { "taskyard.tenant": task.tenant, "taskyard.task.id": task.id, "taskyard.task.type": task.type, "taskyard.queue": task.queue, "taskyard.task.attempt": task.attempt };
+      return inSpan(`dispatch ${task.type}`, { kind: SpanKind.PRODUCER, attributes }, contextOfTraceParent(task.traceParent), () => gateway.start(task, queueTaskQueue));
     },
   };
 }

@@ -18,6 +18,7 @@ import { TasksQueueStatusReasonIndex1795510000001 } from "./1795510000001-tasks-
 import { TaskTypesRetryItemsParam1795520000000 } from "./1795520000000-task-types-retry-items-param.js";
 import { TasksQueueEndIndex1795521000000 } from "./1795521000000-tasks-queue-end-index.js";
 import { CreateSavedViews1795525000000 } from "./1795525000000-create-saved-views.js";
+import { TasksTraceParent1795531000000 } from "./1795531000000-tasks-trace-parent.js";
 
 export const MIGRATIONS = [
   CreateTasks1795420800000,
@@ -39,4 +40,5 @@ export const MIGRATIONS = [
   TaskTypesRetryItemsParam1795520000000,
   TasksQueueEndIndex1795521000000,
   CreateSavedViews1795525000000,
+  TasksTraceParent1795531000000,
 ];
