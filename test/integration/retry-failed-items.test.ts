@@ -4,7 +4,8 @@
  * the demo.items handler of the test app's worker, a handler of the test's own worker for the
  * matching rule and the refusals, and RegisterWorker's checks for both kits' registrations.
  */
-import { execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { Code } from "@connectrpc/connect";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { JsonObject } from "@bufbuild/protobuf";
@@ -196,7 +197,9 @@ describe("retry_items_param in the registry", () => {
       "@handler(sys.argv[1], params=P, retry_items_param='clips')\nasync def h(ctx, params):\n    return {}",
       "print(json.dumps(Worker([h], ['default'], taskyard_url='http://x').registration_body()))",
     ].join("\n");
-    const body = JSON.parse(execFileSync(PYTHON, ["-c", script, pyType], { encoding: "utf8" }));
+    // Not execFileSync: blocking this process (which serves the API) for seconds lets the server
+    // close kept-alive sockets the moment the client reuses them (ECONNRESET).
+    const body = JSON.parse((await promisify(execFile)(PYTHON, ["-c", script, pyType], { encoding: "utf8" })).stdout);
     const res = await app.json("RegisterWorker", body, { service: "taskyard.v1.WorkerService" });
     expect(res.status).toBe(200);
     expect((await listed(pyType))?.retryItemsParam).toBe("clips");
