@@ -39,6 +39,7 @@ const CI_FILES = [
   "ci/ingress-values.yaml",
   "ci/workers-only-values.yaml",
   "ci/own-image-worker-values.yaml",
+  "ci/platform-values.yaml",
 ];
 const CASES: Record<string, RenderInput> = {
   "required values only": { values: REQUIRED_VALUES },
@@ -59,6 +60,7 @@ function podTemplates(manifests: Manifest[]): { id: string; template: IPodTempla
   return manifests.flatMap((m) => {
     if (m.kind === "Deployment") return [{ id: `Deployment/${m.metadata.name}`, template: (m as unknown as IDeployment).spec!.template }];
     if (m.kind === "Job") return [{ id: `Job/${m.metadata.name}`, template: (m as unknown as IJob).spec!.template }];
+    if (m.kind === "Pod") return [{ id: `Pod/${m.metadata.name}`, template: m as unknown as IPodTemplateSpec }];
     return [];
   });
 }
@@ -151,10 +153,13 @@ describe("serve", () => {
   it("has native gRPC startup, readiness and liveness probes on the API port", () => {
     const serve = container(find<IDeployment>(manifests(), "Deployment", `${FULL}-serve`), "serve");
     expect(serve.ports).toEqual([{ name: "grpc", containerPort: 8080, protocol: "TCP" }]);
-    for (const probe of [serve.startupProbe, serve.readinessProbe, serve.livenessProbe]) {
+    // Start-up and readiness follow the server as a whole (NOT_SERVING while MySQL is down);
+    // liveness checks the health service itself, so a database outage restarts no pod.
+    for (const probe of [serve.startupProbe, serve.readinessProbe]) {
       expect(probe?.grpc).toEqual({ port: 8080 });
       expect(probe?.httpGet).toBeUndefined();
     }
+    expect(serve.livenessProbe?.grpc).toEqual({ port: 8080, service: "grpc.health.v1.Health" });
     expect(serve.args).toEqual(["serve"]);
   });
 
@@ -162,7 +167,7 @@ describe("serve", () => {
     const ms = await render(helm, { values: withValues({ serve: { port: 9090, probes: { readiness: { service: "taskyard.v1.TaskService" } } } }) });
     const serve = container(find<IDeployment>(ms, "Deployment", `${FULL}-serve`), "serve");
     expect(serve.readinessProbe?.grpc).toEqual({ port: 9090, service: "taskyard.v1.TaskService" });
-    expect(serve.livenessProbe?.grpc).toEqual({ port: 9090 });
+    expect(serve.livenessProbe?.grpc).toEqual({ port: 9090, service: "grpc.health.v1.Health" });
     expect(find<IConfigMap>(ms, "ConfigMap", FULL).data?.TASKYARD_PORT).toBe("9090");
   });
 
@@ -205,7 +210,8 @@ describe("security", () => {
         });
         expect(c.securityContext?.capabilities?.add ?? [], `${id} ${c.name}`).toEqual([]);
         expect(c.securityContext?.privileged ?? false, `${id} ${c.name}`).toBe(false);
-        expect(c.volumeMounts, `${id} ${c.name}`).toContainEqual({ name: "tmp", mountPath: "/tmp" });
+        // The chart's own containers; init containers and sidecars given in values mount what they need.
+        if (["serve", "worker", "migrate", "test"].includes(c.name)) expect(c.volumeMounts, `${id} ${c.name}`).toContainEqual({ name: "tmp", mountPath: "/tmp" });
         expect(c.resources?.requests, `${id} ${c.name}`).toBeDefined();
       }
       expect(pod.volumes, id).toContainEqual({ name: "tmp", emptyDir: { sizeLimit: "256Mi" } });
@@ -288,7 +294,8 @@ describe("configuration flows into the environment", () => {
       TEMPORAL_ADDRESS: "us-east-1.aws.api.temporal.io:7233",
       TEMPORAL_NAMESPACE: "taskyard-prod.a1b2c",
       TEMPORAL_TLS: "true", // implied by the API key
-      TEMPORAL_UI_URL: "https://cloud.temporal.io/namespaces/taskyard-prod.a1b2c",
+      // The base URL only: the server appends /namespaces/<ns>/workflows/<id>/<run>.
+      TEMPORAL_UI_URL: "https://cloud.temporal.io",
     });
     expect(Object.keys(data)).not.toContain("DATABASE_URL");
     expect(Object.keys(data)).not.toContain("TEMPORAL_API_KEY");
@@ -335,6 +342,9 @@ describe("configuration flows into the environment", () => {
       TASKYARD_RECONCILE_INTERVAL_MS: "10000",
       TASKYARD_PROGRESS_INTERVAL_MS: "1000",
       TASKYARD_SHUTDOWN_GRACE_MS: "10000",
+      TASKYARD_CREATE_RATE_PER_SECOND: "100",
+      TASKYARD_CREATE_BURST: "1000",
+      TASKYARD_MAX_STREAMS_PER_CALLER: "16",
       TASKYARD_AUTH_MODE: "on",
       TASKYARD_AUTH_TENANT_CLAIM: "tenant",
       TASKYARD_AUTH_ROLES_CLAIM: "roles",
@@ -459,7 +469,9 @@ describe("workers reach Taskyard's API, never the database", () => {
         expect((c.env ?? []).map((e) => e.name).filter((n) => n.startsWith("DATABASE_")), id).toEqual([]);
         const refs = (c.env ?? []).flatMap((e) => (e.valueFrom?.secretKeyRef ? [e.valueFrom.secretKeyRef] : []));
         expect(refs.some((r) => r.name === "taskyard-db" || r.key === "DATABASE_URL" || r.key === "url"), id).toBe(false);
-        expect(c.envFrom, id).toEqual([{ configMapRef: { name: cm.metadata!.name } }]);
+        // The chart's ConfigMap first; anything after it comes from extraEnvFrom values, never the database Secret.
+        expect(c.envFrom?.[0], id).toEqual({ configMapRef: { name: cm.metadata!.name } });
+        expect(c.envFrom?.some((e) => e.secretRef?.name === "taskyard-db"), id).toBe(false);
       }
     }
   });

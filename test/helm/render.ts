@@ -111,3 +111,19 @@ export function find<T = Manifest>(manifests: Manifest[], kind: string, name: st
 export function ofKind<T = Manifest>(manifests: Manifest[], kind: string): T[] {
   return manifests.filter((x) => x.kind === kind) as unknown as T[];
 }
+
+/** REQUIRED_VALUES deep-merged with overrides (objects merge, anything else replaces). */
+export function withRequired(overrides: Record<string, unknown>): Record<string, unknown> {
+  const merge = (a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> => {
+    const out: Record<string, unknown> = { ...a };
+    for (const [k, v] of Object.entries(b)) {
+      const prev = out[k];
+      out[k] =
+        v && typeof v === "object" && !Array.isArray(v) && prev && typeof prev === "object" && !Array.isArray(prev)
+          ? merge(prev as Record<string, unknown>, v as Record<string, unknown>)
+          : v;
+    }
+    return out;
+  };
+  return merge(REQUIRED_VALUES, overrides);
+}

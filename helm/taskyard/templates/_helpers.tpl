@@ -152,6 +152,11 @@ config.extraEnv wins over the chart's own keys.
   "TASKYARD_PROGRESS_INTERVAL_MS" ($v.config.progressIntervalMs | int64 | toString)
   "TASKYARD_SHUTDOWN_GRACE_MS" ($v.config.shutdownGraceMs | int64 | toString)
 }}
+{{- with $v.config.limits }}
+{{- if not (kindIs "invalid" .createRatePerSecond) }}{{ $_ := set $d "TASKYARD_CREATE_RATE_PER_SECOND" (.createRatePerSecond | toString) }}{{ end }}
+{{- if not (kindIs "invalid" .createBurst) }}{{ $_ := set $d "TASKYARD_CREATE_BURST" (.createBurst | int64 | toString) }}{{ end }}
+{{- if not (kindIs "invalid" .maxStreamsPerCaller) }}{{ $_ := set $d "TASKYARD_MAX_STREAMS_PER_CALLER" (.maxStreamsPerCaller | int64 | toString) }}{{ end }}
+{{- end }}
 {{- with $tls.serverName }}{{ $_ := set $d "TEMPORAL_TLS_SERVER_NAME" . }}{{ end }}
 {{- if $tls.existingSecret }}
 {{- if $tls.certKey }}{{ $_ := set $d "TEMPORAL_TLS_CLIENT_CERT_PATH" (printf "%s/%s" $tls.mountPath $tls.certKey) }}{{ end }}
@@ -292,8 +297,14 @@ podDisruptionBudget: {{ $g.podDisruptionBudget | default dict | toJson }}
 podAnnotations: {{ merge (deepCopy ($g.podAnnotations | default dict)) ($w.podAnnotations | default dict) | toJson }}
 podLabels: {{ merge (deepCopy ($g.podLabels | default dict)) ($w.podLabels | default dict) | toJson }}
 extraEnv: {{ concat ($w.extraEnv | default list) ($g.extraEnv | default list) | toJson }}
+extraEnvFrom: {{ concat ($w.extraEnvFrom | default list) ($g.extraEnvFrom | default list) | toJson }}
 extraVolumes: {{ concat ($w.extraVolumes | default list) ($g.extraVolumes | default list) | toJson }}
 extraVolumeMounts: {{ concat ($w.extraVolumeMounts | default list) ($g.extraVolumeMounts | default list) | toJson }}
+initContainers: {{ concat ($w.initContainers | default list) ($g.initContainers | default list) | toJson }}
+extraContainers: {{ concat ($w.extraContainers | default list) ($g.extraContainers | default list) | toJson }}
+podSecurityContext: {{ mergeOverwrite (deepCopy ($w.podSecurityContext | default dict)) (deepCopy ($g.podSecurityContext | default dict)) | toJson }}
+securityContext: {{ mergeOverwrite (deepCopy ($w.securityContext | default dict)) (deepCopy ($g.securityContext | default dict)) | toJson }}
+keda: {{ mergeOverwrite (deepCopy ($w.keda | default dict)) (deepCopy ($g.keda | default dict)) | toJson }}
 nodeSelector: {{ coalesce $g.nodeSelector $w.nodeSelector dict | toJson }}
 tolerations: {{ coalesce $g.tolerations $w.tolerations list | toJson }}
 affinity: {{ coalesce $g.affinity $w.affinity dict | toJson }}
@@ -349,4 +360,40 @@ topologySpreadConstraints with the role's selector filled in where labelSelector
 {{- $out = append $out $c }}
 {{- end }}
 {{- toYaml $out }}
+{{- end }}
+
+{{/*
+A role's pod / container securityContext: the role's keys merged over the chart-wide one.
+(dict "root" $ "override" map)
+*/}}
+{{- define "taskyard.podSecurityContext" -}}
+{{- toYaml (mergeOverwrite (deepCopy (.root.Values.podSecurityContext | default dict)) (deepCopy (.override | default dict))) }}
+{{- end }}
+
+{{- define "taskyard.securityContext" -}}
+{{- toYaml (mergeOverwrite (deepCopy (.root.Values.securityContext | default dict)) (deepCopy (.override | default dict))) }}
+{{- end }}
+
+{{/*
+User-supplied containers (initContainers, extraContainers) as YAML; one without a
+securityContext gets the role's, so a restricted namespace still admits the pod.
+(dict "containers" list "securityContext" map)
+*/}}
+{{- define "taskyard.userContainers" -}}
+{{- $out := list }}
+{{- range .containers }}
+{{- $c := deepCopy . }}
+{{- if not (hasKey $c "securityContext") }}{{ $_ := set $c "securityContext" $.securityContext }}{{ end }}
+{{- $out = append $out $c }}
+{{- end }}
+{{- toYaml $out }}
+{{- end }}
+
+{{/* envFrom of a role's main container: the chart's ConfigMap, extraEnvFrom, then the role's. (dict "root" $ "extra" list) */}}
+{{- define "taskyard.envFrom" -}}
+- configMapRef:
+    name: {{ include "taskyard.fullname" .root }}
+{{- with concat (.root.Values.extraEnvFrom | default list) (.extra | default list) }}
+{{ toYaml . }}
+{{- end }}
 {{- end }}

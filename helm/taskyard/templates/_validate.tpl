@@ -121,6 +121,27 @@ failure names the value to change: "<path> must …". Included once, from config
 {{- fail (printf "%s.terminationGracePeriodSeconds (or worker.terminationGracePeriodSeconds) must exceed config.shutdownGraceMs/1000 (%d ms), got %d s" $path $graceMs (int64 $g.terminationGracePeriodSeconds)) }}
 {{- end }}
 {{- include "taskyard.validateScaling" (dict "path" $path "replicas" $g.replicaCount "autoscaling" $g.autoscaling "pdb" $g.podDisruptionBudget) }}
+{{- if $g.keda.enabled }}
+{{- if $g.autoscaling.enabled }}
+{{- fail (printf "%s.autoscaling.enabled must be false when %s.keda.enabled is true (KEDA creates the group's HPA itself)" $path $path) }}
+{{- end }}
+{{- if not $g.keda.serverAddress }}
+{{- fail (printf "worker.keda.serverAddress (or %s.keda.serverAddress) must be the Prometheus URL KEDA queries, e.g. http://prometheus-operated.monitoring:9090" $path) }}
+{{- end }}
+{{- if gt (int64 $g.keda.minReplicaCount) (int64 $g.keda.maxReplicaCount) }}
+{{- fail (printf "%s.keda.minReplicaCount must not exceed %s.keda.maxReplicaCount" $path $path) }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{- /* helm test */}}
+{{- if $v.helmTest.enabled }}
+{{- if not $v.serve.enabled }}
+{{- fail "helmTest.enabled must be false when serve.enabled is false (the test calls this release's serve)" }}
+{{- end }}
+{{- if and (ne (toString $v.config.auth.mode) "off") (not $v.helmTest.apiKey.existingSecret) }}
+{{- fail "helmTest.apiKey.existingSecret must name the Secret holding an API key (role viewer or more) while config.auth.mode is on: `taskyard apikey create --tenant <tenant> --role viewer --name helm-test`" }}
 {{- end }}
 {{- end }}
 
