@@ -1,7 +1,8 @@
 import { defineConfig } from "vitest/config";
 
 // Tiers: unit (pure logic, no services; with the console's component tests in jsdom), helm
-// (chart rendering and schema validation), integration (real MariaDB + Temporal, started once by
+// (chart rendering and schema validation), kubernetes (the chart installed into a real API
+// server), integration (real MariaDB + Temporal, started once by
 // test/global-setup.ts), browser (the console in Chromium against a real server, same services).
 export default defineConfig({
   test: {
@@ -12,7 +13,7 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["test/unit/**/*.test.ts"],
-          // Tiers run one after the other: unit, helm, integration (which owns the services).
+          // Tiers run one after the other: unit, helm, kubernetes, integration (which owns the services).
           sequence: { groupOrder: 0 },
         },
       },
@@ -32,7 +33,7 @@ export default defineConfig({
       {
         test: {
           name: "integration",
-          sequence: { groupOrder: 2 },
+          sequence: { groupOrder: 3 },
           include: ["test/integration/**/*.test.ts"],
           globalSetup: ["test/global-setup.ts"],
           testTimeout: 60_000,
@@ -44,7 +45,7 @@ export default defineConfig({
       {
         test: {
           name: "browser",
-          sequence: { groupOrder: 3 },
+          sequence: { groupOrder: 4 },
           include: ["test/browser/**/*.test.ts"],
           globalSetup: ["test/global-setup.ts"],
           testTimeout: 90_000,
@@ -60,6 +61,18 @@ export default defineConfig({
           include: ["test/helm/**/*.test.ts"],
           testTimeout: 120_000,
           hookTimeout: 300_000,
+        },
+      },
+      {
+        // The chart in a real API server (etcd, kube-apiserver, controller manager, scheduler;
+        // pods simulated by kwok), after helm; needs no MariaDB or Temporal.
+        test: {
+          name: "kubernetes",
+          sequence: { groupOrder: 2 },
+          include: ["test/kubernetes/**/*.test.ts"],
+          testTimeout: 240_000,
+          hookTimeout: 180_000,
+          maxWorkers: 1,
         },
       },
     ],

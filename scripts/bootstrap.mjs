@@ -7,6 +7,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { ensureChromium } from "./lib/chromium.mjs";
 import { ensureConsoleBuild } from "./lib/console-build.mjs";
 import { ensureHadolint } from "./lib/hadolint.mjs";
+import { ensureKubernetes } from "./lib/kubernetes.mjs";
 import { ensureMariaDb } from "./lib/mariadb-server.mjs";
 import { ensureNpmPackages } from "./lib/npm-packages.mjs";
 import { ensurePythonKit } from "./lib/python-kit.mjs";
@@ -33,6 +34,10 @@ installing what is missing. Idempotent; fast when nothing is missing.
   7. Web console     \`vite build\` into dist/console when console/ or src/gen changed
   8. (test only)     Chromium for the console's browser tests: TASKYARD_CHROMIUM_PATH, else
                      /usr/bin/chromium (apt-get install chromium as root/sudo -n)
+  9. (test only)     Kubernetes for the kubernetes tier: etcd (apt-get install etcd-server as
+                     root/sudo -n), kube-apiserver, kube-controller-manager, kube-scheduler and
+                     kwok built with Go into .tools/bin (pinned versions; ~9 min once,
+                     ~25 s again with a warm Go build cache)
 
 Options:
   --dry-run   print what would be installed instead of installing it
@@ -42,6 +47,8 @@ Environment:
   MARIADB_BIN_DIR     directory holding mariadbd (searched with its sibling sbin/bin/scripts only)
   TEMPORAL_CLI_PATH   path of the temporal binary (only candidate)
   TASKYARD_CHROMIUM_PATH  Chromium/Chrome binary for the browser tests (only candidate)
+  ETCD_BIN            etcd binary (only candidate); KUBE_BIN_DIR: directory with kube-apiserver,
+                      kube-controller-manager and kube-scheduler; KWOK_BIN: kwok binary
   DATABASE_URL, TEST_DATABASE_URL, TEMPORAL_ADDRESS, TEST_TEMPORAL_ADDRESS   use existing servers
 `;
 
@@ -90,6 +97,7 @@ async function main(argv) {
     ensurePythonKit(ctx);
     ensureConsoleBuild(ctx);
     if (mode === "test") ensureChromium(ctx);
+    if (mode === "test") await ensureKubernetes(ctx);
   } catch (err) {
     if (err instanceof BootstrapError) {
       process.stderr.write(`${err.message}\n`);
