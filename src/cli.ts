@@ -6,7 +6,8 @@
  * (src/commands/client), reading only the client config.
  */
 import { parseArgs } from "node:util";
-import { CONFIG_VARIABLES, ConfigError, loadClientConfig, loadConfig } from "./config.js";
+import { loadClientConfig } from "./config-client.js";
+import { CONFIG_VARIABLES, ConfigError, loadConfig } from "./config.js";
 import { APIKEY_USAGE, runApiKey } from "./commands/apikey.js";
 import { CLIENT_COMMANDS, isClientCommand, runClientCommand } from "./commands/client/program.js";
 import { StartupError } from "./commands/shared.js";

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { Option, type Command } from "commander";
-import type { ClientConfig } from "../../config.js";
+import type { ClientConfig } from "../../config-client.js";
 import { createTaskyardClient, type NodeTaskyardClient, type TlsOptions } from "../../client/index.js";
 
 export interface GlobalOptions {

@@ -4,7 +4,8 @@
  * cli.ts parses itself. Every command has --help; exit codes are in exit-codes.ts.
  */
 import { Command, CommanderError } from "commander";
-import { ConfigError, type ClientConfig } from "../../config.js";
+import type { ClientConfig } from "../../config-client.js";
+import { ConfigError } from "../../config.js";
 import { bashCompletion, zshCompletion } from "./completion.js";
 import { addGlobalOptions, openSession } from "./connection.js";
 import type { Context } from "./context.js";
